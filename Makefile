@@ -1,0 +1,101 @@
+# vmsim - trace-driven virtual-memory simulator.  `make help` lists the targets.
+
+# ---------------------------------------------------------------- settings
+CC       ?= gcc
+CFLAGS   ?= -std=c11 -O2 -g
+WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wundef -Wwrite-strings
+PREFIX   ?= /usr/local
+BUILD    ?= build
+SANITIZE ?=
+DEBUG    ?= 0
+CI       ?=
+LDLIBS   := -lz -lm
+
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ireplay -Ipolicies -Icollect -Ianalysis -MMD -MP
+ifeq ($(CI),true)
+WARNINGS += -Werror
+endif
+ifneq ($(DEBUG),1)
+CPPFLAGS += -DNDEBUG
+endif
+ifneq ($(SANITIZE),)
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+# a sanitized build lives apart so it never mixes objects with a normal one
+BUILD   := $(BUILD)-san
+endif
+ALL_CFLAGS = $(CFLAGS) $(WARNINGS)
+
+# ----------------------------------------------------------------- sources
+LIB_SRC  := $(wildcard replay/*.c policies/*.c collect/*.c analysis/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libvmsim.a
+BIN      := $(BUILD)/vmsim
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+TEST_LIB_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
+TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
+DEPS_STAMP_BUILD := /usr/include/zlib.h
+DEPS_STAMP_TEST  := /usr/include/cmocka.h
+
+.PHONY: all test demo bench install clean help deps
+all: vmsim
+
+help:
+	@echo "make            build ./vmsim (installs missing Debian packages first)"
+	@echo "make test       build and run every test (cmocka units + CLI end-to-end)"
+	@echo "make demo       record a real trace with valgrind lackey and replay it"
+	@echo "make bench      run the benchmarks, results in bench/"
+	@echo "make install PREFIX=/usr/local"
+	@echo "make clean"
+	@echo "knobs: SANITIZE=address,undefined  DEBUG=1 (asserts on)  CI=true (-Werror)"
+
+# --------------------------------------------------------------- building
+$(DEPS_STAMP_BUILD):
+	./deps.sh build
+$(DEPS_STAMP_TEST):
+	./deps.sh test
+
+vmsim: $(BIN)
+	ln -sf $(BIN) vmsim
+
+$(BUILD)/%.o: %.c | $(DEPS_STAMP_BUILD)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/vmsim.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%.o: tests/%.c | $(DEPS_STAMP_TEST)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_LIB_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# ------------------------------------------------------------------ tests
+test: $(BIN) $(TEST_BIN)
+	VMSIM=$(abspath $(BIN)) TRACES=$(abspath traces) TESTDATA=$(abspath tests/data) \
+	  ./tests/run.sh $(TEST_BIN)
+
+# ------------------------------------------------------------------- demo
+demo: vmsim
+	./deps.sh demo
+	VMSIM=$(abspath $(BIN)) ./traces/demo.sh
+
+bench: $(BIN)
+	VMSIM=$(abspath $(BIN)) ./bench/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
+
+clean:
+	rm -rf build build-san vmsim
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/vmsim.d $(TEST_BIN:=.d) $(TEST_LIB_OBJ:.o=.d)

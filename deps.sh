@@ -1,0 +1,45 @@
+#!/bin/sh
+# deps.sh - install the Debian packages vmsim needs, and nothing that is already there.
+#
+#   ./deps.sh [build|test|demo|all]      (default: all)
+#
+# build: gcc, make, zlib          test: + cmocka, clang (libFuzzer), gnuplot
+# demo:  + valgrind (lackey)      all:  everything above, plus libpfm4
+# make calls this when a header or tool it needs is missing; it is safe to run again.
+set -eu
+
+what=${1:-all}
+build="gcc make libc6-dev zlib1g-dev"
+test="$build libcmocka-dev gzip"
+demo="$build valgrind gzip"
+case $what in
+build) want=$build ;;
+test)  want=$test ;;
+demo)  want=$demo ;;
+all)   want="$test valgrind gnuplot-nox libpfm4-dev" ;;
+*) echo "deps.sh: unknown set '$what'; use build, test, demo or all" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case $st in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+		echo "deps.sh: need root to install:$missing (run: apt-get install$missing)" >&2
+		exit 1
+	fi
+else
+	SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Try without refreshing the package lists first; refresh once if that fails.
+if ! $SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1; then
+	$SUDO apt-get update -q >/dev/null
+	$SUDO apt-get install -y -q --no-install-recommends $missing
+fi

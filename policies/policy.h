@@ -1,0 +1,67 @@
+/*
+ * policy.h - the seam between the replay engine and the replacement policies.
+ *
+ * The engine owns pages, the page-to-frame map, the counters and time.  A
+ * policy sees only frame numbers 0..N-1 and answers three things:
+ *
+ *     hit(f)      the page in frame f was referenced again
+ *     fill(f)     frame f now holds a newly faulted-in page
+ *     victim()    which frame should be emptied for the next fault?
+ *
+ * The engine fills frames 0, 1, ..., N-1 in that order while memory is not yet
+ * full, and calls victim() only when all N frames are occupied; the frame it
+ * returns is then refilled with fill().  Time ("now") is the index of the
+ * current reference, counted from 0: aging happens every K references, never
+ * every K seconds.  Policies that need the future (OPT) get, with each hit and
+ * fill, the index of the next reference to the same page (POLICY_NEVER if
+ * there is none); the others ignore it.
+ *
+ * A policy's state is private to it, allocated by create() for N frames and
+ * freed by destroy(), which accepts NULL.  There is no global state, so one
+ * process can run many policies and sizes at once.  Randomness comes from the
+ * seed in struct policy_params, never from rand().
+ */
+#ifndef VMSIM_POLICY_H
+#define VMSIM_POLICY_H
+
+#include <stdint.h>
+
+#define POLICY_NEVER UINT64_MAX /* next_use of a page never referenced again */
+
+/* Traits callers test as bits, never by comparing names. */
+enum policy_flags {
+	POLICY_NEEDS_FUTURE = 1u << 0, /* needs next_use: replay in loaded mode */
+	POLICY_RANDOMIZED = 1u << 1,   /* result depends on the seed */
+	POLICY_STACK = 1u << 2,        /* inclusion property: one pass gives all sizes */
+};
+
+struct policy_params {
+	uint32_t frames;     /* N >= 1 */
+	uint64_t seed;       /* for POLICY_RANDOMIZED policies */
+	uint64_t lfu_aging;  /* LFU: halve counters every K references; 0 = default */
+};
+
+struct policy_ops {
+	const char *name;    /* what --policy takes */
+	const char *summary; /* one line for --help */
+	unsigned flags;      /* enum policy_flags */
+	/* allocate state for p->frames frames into *out; 0 or -3 (VM_ERR_NOMEM) */
+	int (*create)(void **out, const struct policy_params *p);
+	void (*destroy)(void *st);
+	void (*hit)(void *st, uint32_t frame, uint64_t now, uint64_t next_use);
+	void (*fill)(void *st, uint32_t frame, uint64_t now, uint64_t next_use);
+	uint32_t (*victim)(void *st, uint64_t now);
+};
+
+extern const struct policy_ops *const policy_registry[]; /* NULL-terminated */
+const struct policy_ops *policy_find(const char *name);
+/* "opt fifo random lru lfu clock" into buf (sep between names) */
+const char *policy_names(char *buf, unsigned n, const char *sep);
+
+/* The LFU aging period used when policy_params.lfu_aging is 0. */
+uint64_t lfu_default_aging(uint32_t frames);
+
+extern const struct policy_ops opt_ops, fifo_ops, random_ops, lru_ops,
+	lfu_ops, clock_ops;
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * replay.h - the public face of vmsim's core: references, diagnostics, trace
+ * readers and writers, and the replay engine.
+ *
+ * Data flow (see DESIGN.md):
+ *
+ *   file --stream (plain or gzip)--> format reader --struct ref batches--> engine
+ *                                                                           |
+ *                                       policy (policies/policy.h) <--------+
+ *
+ * Everything here returns 0 (or a count) on success and a negative enum
+ * vm_status on failure; the human-readable reason, with file and line or byte
+ * offset, is left in a struct vm_diag supplied by the caller.  Nothing here
+ * calls exit().
+ */
+#ifndef VMSIM_REPLAY_H
+#define VMSIM_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define VMSIM_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- status */
+
+enum vm_status {
+	VM_OK = 0,
+	VM_ERR_IO = -1,     /* open/read/write failed (errno-level trouble) */
+	VM_ERR_FORMAT = -2, /* the input is malformed, truncated or corrupt */
+	VM_ERR_NOMEM = -3,  /* an allocation failed */
+	VM_ERR_USAGE = -4,  /* a bad argument or option value */
+	VM_ERR_LIMIT = -5,  /* the input exceeds a documented limit */
+};
+
+struct vm_diag {
+	int code;        /* the last enum vm_status reported, 0 if none */
+	char msg[1024];  /* "FILE:LINE: what is wrong" or similar */
+};
+
+/* Record an error in d (may be NULL) and return code, so callers can write
+ * "return vm_fail(d, VM_ERR_FORMAT, "%s:%lu: ...", ...);". */
+int vm_fail(struct vm_diag *d, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Allocation that cannot fail: prints the size and aborts on OOM.  The one
+ * exit path allowed outside main (STYLE.md 7); use it only where a failure
+ * could not be reported sensibly anyway. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* ------------------------------------------------------------ references */
+
+enum ref_kind {
+	REF_INSTR = 0,  /* instruction fetch (lackey "I", text "I") */
+	REF_LOAD = 1,   /* data load (lackey "L", text "R") */
+	REF_STORE = 2,  /* data store (lackey "S", text "W") */
+	REF_MODIFY = 3, /* load then store of the same datum (lackey "M") */
+	REF_NKINDS = 4,
+};
+
+/* A store or modify dirties the page it touches. */
+#define REF_IS_WRITE(k) ((k) >= REF_STORE)
+
+struct ref {
+	uint64_t addr;  /* virtual address of the first byte */
+	uint32_t asid;  /* address-space id (0 when the trace has only one) */
+	uint16_t size;  /* access size in bytes, 0 when the format has none */
+	uint8_t kind;   /* enum ref_kind */
+	uint8_t pad;    /* zero */
+};
+
+const char *ref_kind_name(int kind); /* "instr", "load", "store", "modify" */
+
+/* ------------------------------------------------------ byte streams */
+
+/*
+ * A buffered input stream over a file, transparently inflating gzip (detected
+ * from the magic bytes 1f 8b, never from the name).  Readers consume it with
+ * stream_fill()/stream_consume(), which hand out a window of buffered bytes,
+ * or stream_read() for exact byte counts.  Offsets are positions in the
+ * decompressed data.
+ */
+struct stream;
+
+int stream_open(struct stream **out, const char *path, struct vm_diag *d);
+void stream_close(struct stream *s);
+/* Make at least want bytes available (fewer only at end of input); returns
+ * the number available (>= 0) and sets *p to them, or a negative status. */
+long stream_fill(struct stream *s, size_t want, const unsigned char **p);
+void stream_consume(struct stream *s, size_t n);
+/* Read exactly n bytes; returns n, or fewer at end of input, or < 0. */
+long stream_read(struct stream *s, void *buf, size_t n);
+uint64_t stream_offset(const struct stream *s); /* decompressed position */
+const char *stream_path(const struct stream *s);
+int stream_is_gzip(const struct stream *s);
+struct vm_diag *stream_diag(struct stream *s);
+/* Largest line a text reader accepts; longer lines are an error, so a file
+ * with no newlines cannot make a reader buffer without bound. */
+#define STREAM_MAX_LINE (1u << 20)
+
+/* ------------------------------------------------------- trace readers */
+
+struct trace_reader;
+struct trace_writer;
+
+/*
+ * One trace format: its ops table, listed once in replay/trace.c's registry.
+ * A format gets the opened stream and keeps whatever state it needs in
+ * r->state.
+ */
+struct trace_format {
+	const char *name;     /* "lackey", "text", "native": what --input-format takes */
+	const char *summary;  /* one line for --help */
+	const char *ext;      /* preferred file extension, used for output naming */
+	/* 1 if the first bytes (decompressed) look like this format, else 0 */
+	int (*probe)(const unsigned char *head, size_t n);
+	int (*open)(struct trace_reader *r);      /* 0 or < 0; read the header */
+	/* fill buf with up to cap refs; count, 0 at end, or < 0 */
+	long (*read)(struct trace_reader *r, struct ref *buf, size_t cap);
+	void (*close)(struct trace_reader *r);    /* free r->state */
+	/* writer side: NULL when the format cannot be written */
+	int (*wopen)(struct trace_writer *w);     /* write the header */
+	int (*write)(struct trace_writer *w, const struct ref *refs, size_t n);
+	int (*wclose)(struct trace_writer *w);    /* flush, write the trailer, free */
+};
+
+struct trace_reader {
+	const struct trace_format *fmt; /* the detected or forced format */
+	struct stream *s;               /* the byte stream, owned */
+	void *state;                    /* the format's private state */
+	struct vm_diag *diag;           /* where errors go (the caller's) */
+	uint64_t nread;                 /* refs delivered so far */
+	uint64_t hint_refs;             /* refs the header promises, 0 if unknown */
+	uint32_t hint_page_shift;       /* page-size hint from the header, 0 if none */
+};
+
+extern const struct trace_format *const trace_formats[]; /* NULL-terminated */
+const struct trace_format *trace_format_find(const char *name);
+/* "lackey text native" into buf, for help and error messages */
+const char *trace_format_names(char *buf, size_t n);
+
+/* Open path; fmt NULL means detect from content.  Errors name the file. */
+int trace_open(struct trace_reader **out, const char *path,
+	       const struct trace_format *fmt, struct vm_diag *d);
+long trace_read(struct trace_reader *r, struct ref *buf, size_t cap);
+void trace_close(struct trace_reader *r);
+
+/* ------------------------------------------------------- trace writers */
+
+struct trace_writer {
+	const struct trace_format *fmt; /* the output format */
+	FILE *f;                        /* the temporary file (or stdout) */
+	void *gz;                       /* gzFile when compressing text, else NULL */
+	char *path;                     /* final name */
+	char *tmp;                      /* temporary name, NULL for stdout */
+	void *state;                    /* the format's private state */
+	struct vm_diag *diag;           /* where errors go */
+	uint64_t nwritten;              /* refs accepted so far */
+};
+
+/* Append bytes to the output (through gzip when w->gz); 0 or < 0. */
+int trace_sink_write(struct trace_writer *w, const void *p, size_t n);
+
+/*
+ * Writers write to a temporary file beside path and rename it into place in
+ * trace_writer_close(), so a failed or interrupted run never leaves a partial
+ * output.  gzip != 0 compresses text formats (native is always compressed).
+ * path "-" writes to stdout (no rename, text formats only).
+ */
+int trace_writer_open(struct trace_writer **out, const char *path,
+		      const struct trace_format *fmt, int gzip, struct vm_diag *d);
+int trace_writer_write(struct trace_writer *w, const struct ref *refs, size_t n);
+int trace_writer_close(struct trace_writer *w);   /* commit: rename into place */
+void trace_writer_abort(struct trace_writer *w);  /* discard the temporary */
+
+/* ------------------------------------------------------------- parsing */
+
+/* "4096", "4K", "4KiB", "2M", "1G" -> bytes; 0 or < 0 on error. */
+int parse_size(const char *s, uint64_t *out);
+/* Decimal or 0x-hex unsigned integer, whole string, no overflow. */
+int parse_u64(const char *s, uint64_t *out);
+/* log2 of a power of two, or -1 */
+int ilog2_exact(uint64_t v);
+
+/* ---------------------------------------------------------------- engine */
+
+struct policy_ops;
+
+struct engine_config {
+	const struct policy_ops *policy; /* replacement policy */
+	uint32_t frames;                 /* physical memory size N >= 1 */
+	uint32_t page_shift;             /* log2(page size), 0..30 */
+	uint64_t seed;                   /* for randomized policies */
+	uint64_t lfu_aging;              /* LFU aging period K, 0 = default */
+};
+
+struct engine_stats {
+	uint64_t refs;           /* references replayed */
+	uint64_t hits;           /* references to a resident page */
+	uint64_t faults;         /* references to a non-resident page */
+	uint64_t compulsory;     /* faults on a page's first touch */
+	uint64_t evictions;      /* pages removed to make room */
+	uint64_t writebacks;     /* evicted pages that were dirty */
+	uint64_t by_kind[REF_NKINDS]; /* refs per enum ref_kind */
+	uint64_t distinct_pages; /* pages touched */
+};
+
+/*
+ * Streaming replay: one configuration, one pass, memory bounded by the number
+ * of distinct pages.  Feed batches of refs with sim_refs().  A policy with
+ * POLICY_NEEDS_FUTURE cannot stream; sim_new() refuses it with VM_ERR_USAGE.
+ */
+struct sim;
+int sim_new(struct sim **out, const struct engine_config *cfg, struct vm_diag *d);
+int sim_refs(struct sim *s, const struct ref *refs, size_t n);
+void sim_result(const struct sim *s, struct engine_stats *st);
+void sim_free(struct sim *s);
+/* Open, replay and close a whole trace file in streaming mode. */
+int sim_stream_file(const char *path, const struct trace_format *fmt,
+		    const struct engine_config *cfg, struct engine_stats *st,
+		    struct vm_diag *d);
+
+/*
+ * Loaded mode: the trace decoded once into dense page ids (each distinct page
+ * numbered 0..npages-1 in order of first touch), 4 bytes per reference, then
+ * any number of configurations replayed over it.  next[] (4 more bytes per
+ * reference) is filled by loaded_compute_next() for policies that need the
+ * future.
+ */
+#define LOADED_WRITE 0x80000000u   /* ids[i] bit: reference i writes */
+#define LOADED_ID(x) ((x) & 0x7fffffffu)
+#define LOADED_NEVER UINT32_MAX    /* next[i]: page never referenced again */
+#define LOADED_MAX_REFS (UINT32_MAX - 1u)
+
+struct loaded_trace {
+	uint32_t *ids;        /* per reference: page id | LOADED_WRITE */
+	uint32_t *next;       /* per reference: index of the next ref to the page */
+	uint64_t n;           /* references */
+	uint64_t cap;         /* allocated length of ids */
+	uint32_t npages;      /* distinct pages */
+	uint32_t page_shift;  /* the page size the ids were made at */
+	uint64_t by_kind[REF_NKINDS]; /* refs per enum ref_kind */
+	void *map;            /* vpn -> id map while loading, freed by loaded_finish */
+};
+
+int loaded_init(struct loaded_trace *lt, uint32_t page_shift, struct vm_diag *d);
+int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,
+	       struct vm_diag *d);
+void loaded_finish(struct loaded_trace *lt);  /* drop the vpn map */
+int loaded_read_file(struct loaded_trace *lt, const char *path,
+		     const struct trace_format *fmt, uint32_t page_shift,
+		     struct vm_diag *d);
+int loaded_compute_next(struct loaded_trace *lt, struct vm_diag *d);
+void loaded_free(struct loaded_trace *lt);
+int sim_run_loaded(const struct loaded_trace *lt, const struct engine_config *cfg,
+		   struct engine_stats *st, struct vm_diag *d);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * util.c - diagnostics, the one allocation path allowed to give up, and the
+ * number parsers every command-line option and text format shares.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+
+int vm_fail(struct vm_diag *d, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d) {
+		d->code = code;
+		va_start(ap, fmt);
+		vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "vmsim: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom(n * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q)
+		oom(n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+const char *ref_kind_name(int kind)
+{
+	static const char *const names[REF_NKINDS] = { "instr", "load", "store", "modify" };
+
+	return kind >= 0 && kind < REF_NKINDS ? names[kind] : "?";
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned base = 10, dig;
+
+	if (!s || !*s)
+		return VM_ERR_USAGE;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		if (!*s)
+			return VM_ERR_USAGE;
+	}
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			dig = (unsigned)(*s - '0');
+		else if (base == 16 && isxdigit((unsigned char)*s))
+			dig = (unsigned)(tolower((unsigned char)*s) - 'a' + 10);
+		else
+			return VM_ERR_USAGE;
+		if (v > (UINT64_MAX - dig) / base)
+			return VM_ERR_LIMIT;
+		v = v * base + dig;
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char num[32];
+	size_t n = 0;
+	uint64_t v, mult = 1;
+	const char *suf;
+
+	while (s[n] && (isdigit((unsigned char)s[n]) || s[n] == 'x' || s[n] == 'X' ||
+			(n > 1 && isxdigit((unsigned char)s[n]) && (s[1] == 'x' || s[1] == 'X'))))
+		n++;
+	if (n == 0 || n >= sizeof num)
+		return VM_ERR_USAGE;
+	memcpy(num, s, n);
+	num[n] = 0;
+	if (parse_u64(num, &v))
+		return VM_ERR_USAGE;
+	suf = s + n;
+	switch (toupper((unsigned char)*suf)) {
+	case 0: break;
+	case 'K': mult = 1ull << 10; suf++; break;
+	case 'M': mult = 1ull << 20; suf++; break;
+	case 'G': mult = 1ull << 30; suf++; break;
+	case 'T': mult = 1ull << 40; suf++; break;
+	case 'B': break;
+	default: return VM_ERR_USAGE;
+	}
+	if (mult > 1 && (suf[0] == 'i' || suf[0] == 'I'))
+		suf++;
+	if (suf[0] == 'B' || suf[0] == 'b')
+		suf++;
+	if (*suf)
+		return VM_ERR_USAGE;
+	if (v > UINT64_MAX / mult)
+		return VM_ERR_LIMIT;
+	*out = v * mult;
+	return 0;
+}
+
+int ilog2_exact(uint64_t v)
+{
+	if (v == 0 || (v & (v - 1)))
+		return -1;
+	return __builtin_ctzll(v);
+}

@@ -51,6 +51,24 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* ----------------------------------------------------------- outfiles */
+
+/*
+ * Atomic output: write to PATH.tmp.XXXXXX beside PATH and rename it into
+ * place on commit, so a reader never sees half a file.  Path "-" or NULL
+ * means stdout (nothing to rename).
+ */
+struct outfile {
+	FILE *f;     /* where to write */
+	char *path;  /* final name, NULL for stdout */
+	char *tmp;   /* temporary name, NULL for stdout */
+};
+
+int outfile_open(struct outfile *o, const char *path, struct vm_diag *d);
+int outfile_commit(struct outfile *o, struct vm_diag *d);
+void outfile_abort(struct outfile *o);
+
+
 /* ------------------------------------------------------------ references */
 
 enum ref_kind {
@@ -85,6 +103,9 @@ const char *ref_kind_name(int kind); /* "instr", "load", "store", "modify" */
  */
 struct stream;
 
+/* Errors (with the file name and offset or line) go to d, which must outlive
+ * the stream; with d NULL they go to a diag inside the stream.  Either way
+ * stream_diag() returns where they went.  path "-" is standard input. */
 int stream_open(struct stream **out, const char *path, struct vm_diag *d);
 void stream_close(struct stream *s);
 /* Make at least want bytes available (fewer only at end of input); returns
@@ -100,6 +121,15 @@ struct vm_diag *stream_diag(struct stream *s);
 /* Largest line a text reader accepts; longer lines are an error, so a file
  * with no newlines cannot make a reader buffer without bound. */
 #define STREAM_MAX_LINE (1u << 20)
+/* The next line, without its '\n', in *line/*len (valid until the next call
+ * on s); a last line without '\n' counts.  1, 0 at end of input, or < 0
+ * (a line longer than STREAM_MAX_LINE is VM_ERR_LIMIT). */
+int stream_getline(struct stream *s, const unsigned char **line, size_t *len);
+uint64_t stream_lineno(const struct stream *s); /* lines returned so far */
+/* line as a short printable quote for error messages: control bytes and NULs
+ * escaped, cut with "..." past about 60 bytes; returns buf. */
+const char *stream_quote(char *buf, size_t n, const unsigned char *line,
+			 size_t len);
 
 /* ------------------------------------------------------- trace readers */
 
@@ -184,6 +214,28 @@ int parse_size(const char *s, uint64_t *out);
 int parse_u64(const char *s, uint64_t *out);
 /* log2 of a power of two, or -1 */
 int ilog2_exact(uint64_t v);
+
+/* ------------------------------------------------------------ statistics */
+
+struct trace_stats {
+	uint64_t refs;               /* references */
+	uint64_t by_kind[REF_NKINDS];/* per enum ref_kind */
+	uint64_t distinct_pages;     /* at the page size asked for */
+	uint64_t first_addr;         /* address of the first reference */
+	uint64_t last_addr;          /* address of the last reference */
+	uint64_t min_addr;           /* lowest address seen */
+	uint64_t max_addr;           /* highest address seen */
+	uint64_t max_asid;           /* highest address-space id seen */
+	const char *format;          /* detected format name */
+	int gzip;                    /* 1 if the file was gzip-compressed */
+};
+
+/* One streaming pass over a trace; memory grows with distinct pages only.
+ * progress (may be NULL) is called every batch with the refs so far. */
+int trace_stat(const char *path, const struct trace_format *fmt, uint32_t page_shift,
+	       struct trace_stats *st, void (*progress)(uint64_t refs),
+	       struct vm_diag *d);
+
 
 /* ---------------------------------------------------------------- engine */
 

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "replay.h"
 
@@ -141,4 +143,80 @@ int ilog2_exact(uint64_t v)
 	if (v == 0 || (v & (v - 1)))
 		return -1;
 	return __builtin_ctzll(v);
+}
+
+int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
+{
+	size_t n;
+	int fd;
+
+	memset(o, 0, sizeof *o);
+	if (!path || strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	n = strlen(path) + sizeof ".tmp.XXXXXX";
+	o->path = xstrdup(path);
+	o->tmp = xmalloc(n);
+	snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		int e = errno;
+
+		free(o->path);
+		free(o->tmp);
+		memset(o, 0, sizeof *o);
+		return vm_fail(d, VM_ERR_IO, "%s: cannot create: %s", path, strerror(e));
+	}
+	/* mkstemp makes the file 0600; results are ordinary files */
+	fchmod(fd, 0644);
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		unlink(o->tmp);
+		free(o->path);
+		free(o->tmp);
+		memset(o, 0, sizeof *o);
+		return vm_fail(d, VM_ERR_NOMEM, "%s: out of memory", path);
+	}
+	return 0;
+}
+
+int outfile_commit(struct outfile *o, struct vm_diag *d)
+{
+	int bad;
+
+	if (!o->tmp) {
+		bad = fflush(o->f) != 0 || ferror(o->f);
+		return bad ? vm_fail(d, VM_ERR_IO, "writing to standard output failed") : 0;
+	}
+	bad = fflush(o->f) != 0 || ferror(o->f);
+	bad |= fclose(o->f) != 0;
+	o->f = NULL;
+	if (bad || rename(o->tmp, o->path) != 0) {
+		int e = errno;
+
+		unlink(o->tmp);
+		vm_fail(d, VM_ERR_IO, "%s: cannot write: %s", o->path, strerror(e));
+		free(o->path);
+		free(o->tmp);
+		memset(o, 0, sizeof *o);
+		return VM_ERR_IO;
+	}
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
+	return 0;
+}
+
+void outfile_abort(struct outfile *o)
+{
+	if (o->tmp) {
+		if (o->f)
+			fclose(o->f);
+		unlink(o->tmp);
+	}
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof *o);
 }

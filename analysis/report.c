@@ -1,0 +1,264 @@
+/*
+ * report.c - one results table, three spellings.
+ *
+ * A table is a schema (named, typed columns) and rows of cells.  The same
+ * table prints as:
+ *   table  aligned columns for people (one row: "name  value" lines instead,
+ *          which reads better than a 20-column line);
+ *   csv    RFC 4180: a header row of column names, then one line per row;
+ *   json   an array of objects keyed by column name; empty cells are null.
+ * Scripts select by column name, so columns may be added but never renamed.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+void table_init(struct table *t, const struct col *cols, size_t ncols)
+{
+	memset(t, 0, sizeof *t);
+	t->cols = cols;
+	t->ncols = ncols;
+}
+
+void table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i].s);
+	free(t->cells);
+	memset(t, 0, sizeof *t);
+}
+
+size_t table_add_row(struct table *t)
+{
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->cells = xrealloc(t->cells, t->cap * t->ncols * sizeof *t->cells);
+	}
+	memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof *t->cells);
+	return t->nrows++;
+}
+
+int table_col(const struct table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static struct cell *table_cell(struct table *t, size_t row, const char *col,
+			       enum col_type type)
+{
+	int c = table_col(t, col);
+
+	/* a wrong name or type is a programming error, not an input error */
+	if (c < 0 || t->cols[c].type != type || row >= t->nrows) {
+		fprintf(stderr, "vmsim: internal error: bad cell %s\n", col);
+		abort();
+	}
+	return &t->cells[row * t->ncols + (size_t)c];
+}
+
+void table_set_str(struct table *t, size_t row, const char *col, const char *v)
+{
+	struct cell *c = table_cell(t, row, col, COL_STR);
+
+	free(c->s);
+	c->s = xstrdup(v);
+	c->set = 1;
+}
+
+void table_set_u64(struct table *t, size_t row, const char *col, uint64_t v)
+{
+	struct cell *c = table_cell(t, row, col, COL_U64);
+
+	c->u = v;
+	c->set = 1;
+}
+
+void table_set_f64(struct table *t, size_t row, const char *col, double v)
+{
+	struct cell *c = table_cell(t, row, col, COL_F64);
+
+	c->f = v;
+	c->set = 1;
+}
+
+int report_format_parse(const char *s)
+{
+	if (strcmp(s, "table") == 0)
+		return REPORT_TABLE;
+	if (strcmp(s, "csv") == 0)
+		return REPORT_CSV;
+	if (strcmp(s, "json") == 0)
+		return REPORT_JSON;
+	return -1;
+}
+
+/* The plain text of a cell, as CSV and the human table show it. */
+static const char *cell_text(const struct cell *c, enum col_type type,
+			     char *buf, size_t n)
+{
+	if (!c->set)
+		return "";
+	switch (type) {
+	case COL_STR:
+		return c->s;
+	case COL_U64:
+		snprintf(buf, n, "%llu", (unsigned long long)c->u);
+		return buf;
+	case COL_F64:
+		if (!isfinite(c->f))
+			return "";
+		snprintf(buf, n, "%.6f", c->f);
+		return buf;
+	}
+	return "";
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void write_csv(const struct table *t, FILE *f)
+{
+	char buf[64];
+	size_t r, c;
+
+	for (c = 0; c < t->ncols; c++) {
+		if (c)
+			fputc(',', f);
+		csv_field(f, t->cols[c].name);
+	}
+	fputc('\n', f);
+	for (r = 0; r < t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++) {
+			if (c)
+				fputc(',', f);
+			csv_field(f, cell_text(&t->cells[r * t->ncols + c],
+					       t->cols[c].type, buf, sizeof buf));
+		}
+		fputc('\n', f);
+	}
+}
+
+static void write_json(const struct table *t, FILE *f)
+{
+	char buf[64];
+	size_t r, c;
+
+	fputs("[", f);
+	for (r = 0; r < t->nrows; r++) {
+		fputs(r ? ",\n  {" : "\n  {", f);
+		for (c = 0; c < t->ncols; c++) {
+			const struct cell *ce = &t->cells[r * t->ncols + c];
+
+			if (c)
+				fputs(", ", f);
+			json_string(f, t->cols[c].name);
+			fputs(": ", f);
+			if (!ce->set || (t->cols[c].type == COL_F64 && !isfinite(ce->f)))
+				fputs("null", f);
+			else if (t->cols[c].type == COL_STR)
+				json_string(f, ce->s);
+			else
+				fputs(cell_text(ce, t->cols[c].type, buf, sizeof buf), f);
+		}
+		fputs("}", f);
+	}
+	fputs(t->nrows ? "\n]\n" : "]\n", f);
+}
+
+static void write_human(const struct table *t, FILE *f)
+{
+	char buf[64];
+	size_t r, c, *w, namew = 0;
+
+	if (t->nrows == 1) {
+		for (c = 0; c < t->ncols; c++)
+			if (strlen(t->cols[c].name) > namew)
+				namew = strlen(t->cols[c].name);
+		for (c = 0; c < t->ncols; c++)
+			fprintf(f, "%-*s  %s\n", (int)namew, t->cols[c].name,
+				cell_text(&t->cells[c], t->cols[c].type, buf, sizeof buf));
+		return;
+	}
+	w = xcalloc(t->ncols, sizeof *w);
+	for (c = 0; c < t->ncols; c++) {
+		w[c] = strlen(t->cols[c].name);
+		for (r = 0; r < t->nrows; r++) {
+			size_t n = strlen(cell_text(&t->cells[r * t->ncols + c],
+						    t->cols[c].type, buf, sizeof buf));
+			if (n > w[c])
+				w[c] = n;
+		}
+	}
+	for (c = 0; c < t->ncols; c++) {
+		if (t->cols[c].type == COL_STR)
+			fprintf(f, "%-*s", (int)w[c], t->cols[c].name);
+		else
+			fprintf(f, "%*s", (int)w[c], t->cols[c].name);
+		fputs(c + 1 < t->ncols ? "  " : "\n", f);
+	}
+	for (r = 0; r < t->nrows; r++)
+		for (c = 0; c < t->ncols; c++) {
+			const char *s = cell_text(&t->cells[r * t->ncols + c],
+						  t->cols[c].type, buf, sizeof buf);
+			/* text left-aligned, numbers right-aligned */
+			if (t->cols[c].type == COL_STR)
+				fprintf(f, "%-*s", (int)w[c], s);
+			else
+				fprintf(f, "%*s", (int)w[c], s);
+			fputs(c + 1 < t->ncols ? "  " : "\n", f);
+		}
+	free(w);
+}
+
+int table_write(const struct table *t, FILE *f, enum report_format fmt)
+{
+	switch (fmt) {
+	case REPORT_TABLE:
+		write_human(t, f);
+		break;
+	case REPORT_CSV:
+		write_csv(t, f);
+		break;
+	case REPORT_JSON:
+		write_json(t, f);
+		break;
+	}
+	return ferror(f) ? VM_ERR_IO : 0;
+}

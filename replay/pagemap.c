@@ -1,0 +1,91 @@
+/*
+ * pagemap.c - virtual page number to dense page id.
+ *
+ * Every later stage works on dense ids so that per-page state is a plain
+ * array index instead of a hash chain.  The table doubles when half full; a
+ * doubling is amortised over the pages that caused it, so the cost per
+ * reference is one hash probe and no allocation.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+#include "replay_int.h"
+
+#define PAGEMAP_MIN_BITS 10
+#define PAGEMAP_MAX_IDS 0x7fffffffu /* ids must fit in 31 bits (LOADED_WRITE) */
+
+static inline uint64_t pagemap_hash(uint64_t vpn, uint32_t bits)
+{
+	/* Fibonacci hashing: the golden-ratio multiply spreads strides well */
+	return (vpn * 0x9E3779B97F4A7C15ull) >> (64 - bits);
+}
+
+int pagemap_init(struct pagemap *m)
+{
+	m->bits = PAGEMAP_MIN_BITS;
+	m->count = 0;
+	m->slots = calloc((size_t)1 << m->bits, sizeof *m->slots);
+	return m->slots ? 0 : VM_ERR_NOMEM;
+}
+
+void pagemap_free(struct pagemap *m)
+{
+	free(m->slots);
+	m->slots = NULL;
+}
+
+static int pagemap_grow(struct pagemap *m)
+{
+	uint32_t nbits = m->bits + 1;
+	size_t n = (size_t)1 << m->bits, mask = ((size_t)1 << nbits) - 1, i, j;
+	struct pagemap_slot *ns = calloc(mask + 1, sizeof *ns);
+
+	if (!ns)
+		return VM_ERR_NOMEM;
+	for (i = 0; i < n; i++) {
+		if (!m->slots[i].id1)
+			continue;
+		j = pagemap_hash(m->slots[i].vpn, nbits);
+		while (ns[j].id1)
+			j = (j + 1) & mask;
+		ns[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = ns;
+	m->bits = nbits;
+	return 0;
+}
+
+int pagemap_get(struct pagemap *m, uint64_t vpn, uint32_t *id, int *is_new)
+{
+	size_t mask = ((size_t)1 << m->bits) - 1;
+	size_t j = pagemap_hash(vpn, m->bits);
+	int rc;
+
+	for (;;) {
+		struct pagemap_slot *sl = &m->slots[j];
+
+		if (!sl->id1)
+			break;
+		if (sl->vpn == vpn) {
+			*id = sl->id1 - 1;
+			*is_new = 0;
+			return 0;
+		}
+		j = (j + 1) & mask;
+	}
+	if (m->count >= PAGEMAP_MAX_IDS)
+		return VM_ERR_LIMIT;
+	if ((uint64_t)(m->count + 1) * 2 > mask + 1) {
+		rc = pagemap_grow(m);
+		if (rc)
+			return rc;
+		return pagemap_get(m, vpn, id, is_new);
+	}
+	m->slots[j].vpn = vpn;
+	m->slots[j].id1 = ++m->count;
+	*id = m->count - 1;
+	*is_new = 1;
+	return 0;
+}

@@ -1,0 +1,46 @@
+#!/bin/sh
+# tests/run.sh - run every cmocka test binary given, then the CLI end-to-end
+# tests, and print one closing line "N passed, N failed" over all of them.
+# The Makefile passes VMSIM (the binary), TRACES and TESTDATA.
+set -u
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+for t in "$@"; do
+	echo "== $t"
+	"$t" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	p=${p:-0}
+	f=${f:-0}
+	# a binary that crashed or exited non-zero without a summary still fails
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "!! $t exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+
+echo "== tests/cli.sh"
+./tests/cli.sh >"$log" 2>&1
+rc=$?
+cat "$log"
+p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
+f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -1)
+p=${p:-0}
+f=${f:-0}
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	echo "!! tests/cli.sh exited with status $rc"
+	f=1
+fi
+passed=$((passed + p))
+failed=$((failed + f))
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -512,7 +512,7 @@ static void replay_row(struct table *t, const char *trace, const struct engine_c
 	table_set_u64(t, r, "writebacks", st->writebacks);
 	table_set_u64(t, r, "distinct_pages", st->distinct_pages);
 	table_set_u64(t, r, "seed", cfg->seed);
-	if (cfg->policy == &lfu_ops)
+	if (cfg->policy->flags & POLICY_AGING)
 		table_set_u64(t, r, "lfu_aging", cfg->lfu_aging ? cfg->lfu_aging
 					       : lfu_default_aging(cfg->frames));
 	table_set_str(t, r, "mode", mode);

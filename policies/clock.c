@@ -36,7 +36,6 @@
 #include <stdlib.h>
 
 #include "policy.h"
-#include "replay.h"
 
 struct clock {
 	uint32_t n;          /* frames */
@@ -50,13 +49,13 @@ static int clock_create(void **out, const struct policy_params *p)
 
 	*out = NULL;
 	if (!c)
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	c->n = p->frames;
 	c->hand = 0;
 	c->use = calloc(c->n ? c->n : 1, 1);
 	if (!c->use) {
 		free(c);
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	}
 	*out = c;
 	return 0;
@@ -109,7 +108,7 @@ static uint32_t clock_victim(void *st, uint64_t now)
 
 const struct policy_ops clock_ops = {
 	.name = "clock",                         /* --policy clock */
-	.summary = "clock / second chance: one hand, one use bit per frame",
+	.summary = "clock (second chance): one hand, a use bit per frame", /* --help */
 	.flags = 0,                              /* not a stack algorithm */
 	.create = clock_create,                  /* use bits, hand at frame 0 */
 	.destroy = clock_destroy,                /* frees it; NULL ok */

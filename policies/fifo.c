@@ -30,7 +30,6 @@
 #include <stdlib.h>
 
 #include "policy.h"
-#include "replay.h"
 
 #define UNLINKED UINT32_MAX /* next[]: frame never filled */
 
@@ -47,7 +46,7 @@ static int fifo_create(void **out, const struct policy_params *p)
 
 	*out = NULL;
 	if (!q)
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	q->n = p->frames;
 	q->next = malloc(((size_t)q->n + 1) * sizeof *q->next);
 	q->prev = malloc(((size_t)q->n + 1) * sizeof *q->prev);
@@ -55,7 +54,7 @@ static int fifo_create(void **out, const struct policy_params *p)
 		free(q->next);
 		free(q->prev);
 		free(q);
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	}
 	for (i = 0; i < q->n; i++)
 		q->next[i] = q->prev[i] = UNLINKED;
@@ -113,7 +112,7 @@ static uint32_t fifo_victim(void *st, uint64_t now)
 
 const struct policy_ops fifo_ops = {
 	.name = "fifo",                          /* --policy fifo */
-	.summary = "first in, first out: evict the page resident longest",
+	.summary = "first in, first out: evict the oldest page", /* --help */
 	.flags = 0,                              /* not a stack algorithm */
 	.create = fifo_create,                   /* list of N frames */
 	.destroy = fifo_destroy,                 /* frees it; NULL ok */

@@ -3,7 +3,7 @@
  *
  * Evict the resident page referenced least often, counting recent references
  * more than old ones.  Pure LFU (Coffman and Denning, "Operating Systems
- * Theory", Prentice-Hall 1973, ch. 7) never forgets: a page that was hot an
+ * Theory", Prentice-Hall 1973) never forgets: a page that was hot an
  * hour ago keeps out the working set of now.  Aging fixes that the way the
  * "aging" variant of NFU does (Tanenbaum, "Modern Operating Systems", page
  * replacement) and Redis's LFU decays its counters (src/evict.c): every K
@@ -68,7 +68,6 @@
 #include <stdlib.h>
 
 #include "policy.h"
-#include "replay.h"
 
 #define NOT_IN_HEAP UINT32_MAX /* pos[]: frame not filled yet */
 #define LFU_MAX_COUNT UINT32_MAX /* counters saturate here */
@@ -169,7 +168,7 @@ static int lfu_create(void **out, const struct policy_params *p)
 
 	*out = NULL;
 	if (!l)
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	l->n = p->frames;
 	l->k = p->lfu_aging ? p->lfu_aging : lfu_default_aging(p->frames);
 	l->epoch = 0;
@@ -184,7 +183,7 @@ static int lfu_create(void **out, const struct policy_params *p)
 		free(l->cnt);
 		free(l->last);
 		free(l);
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	}
 	for (i = 0; i < l->n; i++)
 		l->pos[i] = NOT_IN_HEAP;
@@ -248,8 +247,8 @@ static uint32_t lfu_victim(void *st, uint64_t now)
 
 const struct policy_ops lfu_ops = {
 	.name = "lfu",                           /* --policy lfu */
-	.summary = "least frequently used, counters halved every K references",
-	.flags = 0,                              /* not a stack algorithm */
+	.summary = "least frequently used, counts halved every K refs", /* --help */
+	.flags = POLICY_AGING,                   /* takes --lfu-aging; not a stack algorithm */
 	.create = lfu_create,                    /* heap of N frames, K from params */
 	.destroy = lfu_destroy,                  /* frees it; NULL ok */
 	.hit = lfu_hit,                          /* count + 1, O(log N) */

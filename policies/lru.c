@@ -31,7 +31,6 @@
 #include <stdlib.h>
 
 #include "policy.h"
-#include "replay.h"
 
 #define UNLINKED UINT32_MAX /* next[]: frame never filled */
 
@@ -48,7 +47,7 @@ static int lru_create(void **out, const struct policy_params *p)
 
 	*out = NULL;
 	if (!l)
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	l->n = p->frames;
 	l->next = malloc(((size_t)l->n + 1) * sizeof *l->next);
 	l->prev = malloc(((size_t)l->n + 1) * sizeof *l->prev);
@@ -56,7 +55,7 @@ static int lru_create(void **out, const struct policy_params *p)
 		free(l->next);
 		free(l->prev);
 		free(l);
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	}
 	for (i = 0; i < l->n; i++)
 		l->next[i] = l->prev[i] = UNLINKED;
@@ -119,7 +118,7 @@ static uint32_t lru_victim(void *st, uint64_t now)
 
 const struct policy_ops lru_ops = {
 	.name = "lru",                           /* --policy lru */
-	.summary = "least recently used (exact): evict the page unused longest",
+	.summary = "least recently used (exact)", /* --help */
 	.flags = POLICY_STACK,                   /* inclusion property holds */
 	.create = lru_create,                    /* recency list of N frames */
 	.destroy = lru_destroy,                  /* frees it; NULL ok */

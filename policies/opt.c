@@ -42,7 +42,6 @@
 #include <stdlib.h>
 
 #include "policy.h"
-#include "replay.h"
 
 #define NOT_IN_HEAP UINT32_MAX /* pos[]: frame not filled yet */
 
@@ -124,7 +123,7 @@ static int opt_create(void **out, const struct policy_params *p)
 
 	*out = NULL;
 	if (!o)
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	o->n = p->frames;
 	o->heap = malloc((size_t)o->n * sizeof *o->heap);
 	o->pos = malloc((size_t)o->n * sizeof *o->pos);
@@ -134,7 +133,7 @@ static int opt_create(void **out, const struct policy_params *p)
 		free(o->pos);
 		free(o->next);
 		free(o);
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	}
 	for (i = 0; i < o->n; i++)
 		o->pos[i] = NOT_IN_HEAP;
@@ -177,7 +176,7 @@ static uint32_t opt_victim(void *st, uint64_t now)
 
 const struct policy_ops opt_ops = {
 	.name = "opt",                                  /* --policy opt */
-	.summary = "Belady's MIN: evict the page needed furthest in the future",
+	.summary = "Belady's optimal: evict the page needed last", /* --help */
 	.flags = POLICY_NEEDS_FUTURE | POLICY_STACK,    /* loaded mode only */
 	.create = opt_create,                           /* heap of N frames */
 	.destroy = opt_destroy,                         /* frees it; NULL ok */

@@ -9,8 +9,9 @@
  *     victim()    which frame should be emptied for the next fault?
  *
  * The engine fills frames 0, 1, ..., N-1 in that order while memory is not yet
- * full, and calls victim() only when all N frames are occupied; the frame it
- * returns is then refilled with fill().  Time ("now") is the index of the
+ * full, and calls victim() only when all N frames are occupied.  victim() may
+ * change the policy's state (clock moves its hand, random draws a number), and
+ * every victim() is followed by exactly one fill() of the frame it returned.  Time ("now") is the index of the
  * current reference, counted from 0: aging happens every K references, never
  * every K seconds.  Policies that need the future (OPT) get, with each hit and
  * fill, the index of the next reference to the same page (POLICY_NEVER if
@@ -33,7 +34,11 @@ enum policy_flags {
 	POLICY_NEEDS_FUTURE = 1u << 0, /* needs next_use: replay in loaded mode */
 	POLICY_RANDOMIZED = 1u << 1,   /* result depends on the seed */
 	POLICY_STACK = 1u << 2,        /* inclusion property: one pass gives all sizes */
+	POLICY_AGING = 1u << 3,        /* uses policy_params.lfu_aging */
 };
+
+/* create() returns 0 or this (equal to VM_ERR_NOMEM in replay.h) */
+#define POLICY_ERR_NOMEM (-3)
 
 struct policy_params {
 	uint32_t frames;     /* N >= 1 */
@@ -45,7 +50,7 @@ struct policy_ops {
 	const char *name;    /* what --policy takes */
 	const char *summary; /* one line for --help */
 	unsigned flags;      /* enum policy_flags */
-	/* allocate state for p->frames frames into *out; 0 or -3 (VM_ERR_NOMEM) */
+	/* allocate state for p->frames frames into *out; 0 or POLICY_ERR_NOMEM */
 	int (*create)(void **out, const struct policy_params *p);
 	void (*destroy)(void *st);
 	void (*hit)(void *st, uint32_t frame, uint64_t now, uint64_t next_use);

@@ -46,7 +46,6 @@
 #include <stdlib.h>
 
 #include "policy.h"
-#include "replay.h"
 
 struct rnd {
 	uint32_t n;      /* frames */
@@ -86,7 +85,7 @@ static int rnd_create(void **out, const struct policy_params *p)
 
 	*out = NULL;
 	if (!r)
-		return VM_ERR_NOMEM;
+		return POLICY_ERR_NOMEM;
 	r->n = p->frames;
 	r->x = p->seed;
 	*out = r;
@@ -124,7 +123,7 @@ static uint32_t rnd_victim(void *st, uint64_t now)
 
 const struct policy_ops random_ops = {
 	.name = "random",                        /* --policy random */
-	.summary = "evict a uniformly random frame (seeded, reproducible)",
+	.summary = "evict a uniformly random frame (seeded)", /* --help */
 	.flags = POLICY_RANDOMIZED,              /* result depends on --seed */
 	.create = rnd_create,                    /* generator seeded from p->seed */
 	.destroy = rnd_destroy,                  /* frees it; NULL ok */

@@ -227,8 +227,10 @@ static void write_human(const struct table *t, FILE *f)
 		}
 	}
 	for (c = 0; c < t->ncols; c++) {
-		if (t->cols[c].type == COL_STR)
+		if (t->cols[c].type == COL_STR && c + 1 < t->ncols)
 			fprintf(f, "%-*s", (int)w[c], t->cols[c].name);
+		else if (t->cols[c].type == COL_STR)
+			fputs(t->cols[c].name, f);
 		else
 			fprintf(f, "%*s", (int)w[c], t->cols[c].name);
 		fputs(c + 1 < t->ncols ? "  " : "\n", f);
@@ -238,8 +240,10 @@ static void write_human(const struct table *t, FILE *f)
 			const char *s = cell_text(&t->cells[r * t->ncols + c],
 						  t->cols[c].type, buf, sizeof buf);
 			/* text left-aligned, numbers right-aligned */
-			if (t->cols[c].type == COL_STR)
+			if (t->cols[c].type == COL_STR && c + 1 < t->ncols)
 				fprintf(f, "%-*s", (int)w[c], s);
+			else if (t->cols[c].type == COL_STR)
+				fputs(s, f); /* no trailing blanks */
 			else
 				fprintf(f, "%*s", (int)w[c], s);
 			fputs(c + 1 < t->ncols ? "  " : "\n", f);

@@ -121,7 +121,7 @@ struct vm_diag *stream_diag(struct stream *s);
 /* Largest line a text reader accepts; longer lines are an error, so a file
  * with no newlines cannot make a reader buffer without bound. */
 #define STREAM_MAX_LINE (1u << 20)
-/* The next line, without its '\n', in *line/*len (valid until the next call
+/* The next line, without its '\n', in *line and *len (valid until the next call
  * on s); a last line without '\n' counts.  1, 0 at end of input, or < 0
  * (a line longer than STREAM_MAX_LINE is VM_ERR_LIMIT). */
 int stream_getline(struct stream *s, const unsigned char **line, size_t *len);

@@ -12,7 +12,7 @@ DEBUG    ?= 0
 CI       ?=
 LDLIBS   := -lz -lm
 
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ireplay -Ipolicies -Icollect -Ianalysis -MMD -MP
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ireplay -Ipolicies -Icollect -Ianalysis -Icli -MMD -MP
 ifeq ($(CI),true)
 WARNINGS += -Werror
 endif
@@ -32,6 +32,7 @@ LIB_SRC  := $(wildcard replay/*.c policies/*.c collect/*.c analysis/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libvmsim.a
 BIN      := $(BUILD)/vmsim
+CLI_OBJ  := $(BUILD)/vmsim.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard cli/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_LIB_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
@@ -68,7 +69,7 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/vmsim.o $(LIB)
+$(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%.o: tests/%.c | $(DEPS_STAMP_TEST)
@@ -98,4 +99,4 @@ install: $(BIN)
 clean:
 	rm -rf build build-san vmsim
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/vmsim.d $(TEST_BIN:=.d) $(TEST_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_LIB_OBJ:.o=.d)

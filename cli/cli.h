@@ -1,0 +1,109 @@
+/*
+ * cli.h - the command-line front's shared parts.
+ *
+ * A subcommand is one `const struct cmd` (in its own file under cli/) listed once
+ * in vmsim.c's registry.  Its option table drives parsing, defaults and the
+ * generated --help; cli_arg() returns an option's value or the table's
+ * default, so a default is written exactly once.  Exit codes:
+ *
+ *   0  success
+ *   1  the work failed (bad or unreadable input, I/O error)
+ *   2  the command line is wrong (unknown option, bad value)
+ */
+#ifndef VMSIM_CLI_H
+#define VMSIM_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "replay.h"
+#include "policy.h"
+#include "analysis.h"
+
+#define EXIT_USAGE 2
+
+struct cmd;
+
+struct opt {
+	const char *name;   /* long name, without the dashes */
+	char shrt;          /* short letter, 0 if none */
+	const char *arg;    /* value placeholder, NULL for a flag */
+	const char *def;    /* default as shown in help and used when absent */
+	const char *help;   /* one line */
+	/* when set, appends the allowed values (from a registry) to the help */
+	const char *(*choices)(char *buf, size_t n);
+};
+
+struct args {
+	const struct cmd *cmd;  /* the subcommand */
+	const char *val[32];    /* per option: given value, "1" for flags, or NULL */
+	const char *pos[8];     /* positional arguments */
+	int npos;               /* how many */
+};
+
+struct cmd {
+	const char *name;       /* subcommand */
+	const char *usage;      /* what follows the name in the synopsis */
+	const char *summary;    /* one line for `vmsim --help` */
+	const char *details;    /* paragraph for `vmsim CMD --help`, may be NULL */
+	const struct opt *opts; /* option table, ends with a NULL name */
+	int min_pos, max_pos;   /* positional argument counts */
+	int (*run)(struct args *a);
+};
+
+#define OPT_INPUT_FORMAT \
+	{ "input-format", 0, "FMT", "auto", \
+	  "trace format; auto detects it from the content:", cli_format_choices }
+#define OPT_PAGE_SIZE \
+	{ "page-size", 's', "SIZE", "4K", \
+	  "page size, a power of two from 1 to 1G (1, 4096, 4K, 2M, 1G)", NULL }
+#define OPT_FORMAT \
+	{ "format", 'f', "FMT", "table", "output format: table|csv|json", NULL }
+#define OPT_OUTPUT \
+	{ "output", 'o', "FILE", "-", \
+	  "write results to FILE (atomically: complete or not at all); - is stdout", NULL }
+#define OPT_QUIET { "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL }
+#define OPT_HELP { "help", 'h', NULL, NULL, "show this help", NULL }
+#define OPT_END { NULL, 0, NULL, NULL, NULL, NULL }
+
+/* the subcommands, each in cli/NAME.c */
+extern const struct cmd replay_cmd, stat_cmd, convert_cmd;
+
+/* "vmsim replay", for messages */
+extern const char *cli_cmd_name;
+
+/* choices callbacks for option help, generated from the registries */
+const char *cli_policy_choices(char *buf, size_t n);
+const char *cli_format_choices(char *buf, size_t n);
+const char *cli_writable_choices(char *buf, size_t n);
+
+/* Print "vmsim CMD: message (see 'vmsim CMD --help')"; returns EXIT_USAGE. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print d's message; returns 2 for VM_ERR_USAGE, else 1. */
+int cli_fail(const struct vm_diag *d);
+
+void cli_print_cmd_help(FILE *f, const struct cmd *c);
+int cli_opt_index(const struct opt *opts, const char *name, size_t len, char shrt);
+int cli_parse_args(struct args *a, const struct cmd *c, int argc, char **argv);
+
+/* An option's value, or its table default (NULL if neither). */
+const char *cli_arg(const struct args *a, const char *name);
+int cli_flag(const struct args *a, const char *name);
+/* Typed options: 0, or an exit code after printing the error. */
+int cli_page_shift(const struct args *a, uint32_t *shift);
+int cli_u64(const struct args *a, const char *name, uint64_t *out);
+int cli_report_format(const struct args *a, enum report_format *out);
+int cli_input_format(const struct args *a, const struct trace_format **out);
+/* Split a comma list in place into at most max items; count or -1. */
+int cli_split_list(char *s, char **items, int max);
+
+/* A progress line on stderr when it is a terminal; at most twice a second. */
+void cli_progress_start(const char *what, int quiet);
+void cli_progress_refs(uint64_t refs);
+void cli_progress_done(void);
+
+/* Write a results table to --output atomically in format rf; exit code. */
+int cli_write_table(const struct args *a, const struct table *t, enum report_format rf);
+
+#endif

@@ -10,7 +10,7 @@ BUILD    ?= build
 SANITIZE ?=
 DEBUG    ?= 0
 CI       ?=
-LDLIBS   := -lz -lm
+LDLIBS   := -lpfm -lz -lm
 
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ireplay -Ipolicies -Icollect -Ianalysis -Icli -MMD -MP
 ifeq ($(CI),true)
@@ -37,7 +37,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_LIB_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
-DEPS_STAMP_BUILD := /usr/include/zlib.h
+DEPS_STAMP_BUILD := /usr/include/zlib.h /usr/include/perfmon/pfmlib.h
 DEPS_STAMP_TEST  := /usr/include/cmocka.h
 
 .PHONY: all test demo bench install clean help deps
@@ -81,6 +81,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_LIB_OBJ) $(LIB)
 
 # ------------------------------------------------------------------ tests
 test: $(BIN) $(TEST_BIN)
+	@./deps.sh test
 	VMSIM=$(abspath $(BIN)) TRACES=$(abspath traces) TESTDATA=$(abspath tests/data) \
 	  ./tests/run.sh $(TEST_BIN)
 

@@ -9,8 +9,8 @@
 set -eu
 
 what=${1:-all}
-build="gcc make libc6-dev zlib1g-dev"
-test="$build libcmocka-dev gzip"
+build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
+test="$build libcmocka-dev gzip gnuplot-nox valgrind clang libclang-rt-14-dev"
 demo="$build valgrind gzip"
 case $what in
 build) want=$build ;;

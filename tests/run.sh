@@ -1,6 +1,6 @@
 #!/bin/sh
-# tests/run.sh - run every cmocka test binary given, then the CLI end-to-end
-# tests, and print one closing line "N passed, N failed" over all of them.
+# tests/run.sh - run every cmocka test binary given, then every end-to-end
+# script tests/cli*.sh, and print one closing line "N passed, N failed" over all of them.
 # The Makefile passes VMSIM (the binary), TRACES and TESTDATA.
 set -u
 passed=0
@@ -26,20 +26,22 @@ for t in "$@"; do
 	failed=$((failed + f))
 done
 
-echo "== tests/cli.sh"
-./tests/cli.sh >"$log" 2>&1
-rc=$?
-cat "$log"
-p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
-f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -1)
-p=${p:-0}
-f=${f:-0}
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-	echo "!! tests/cli.sh exited with status $rc"
-	f=1
-fi
-passed=$((passed + p))
-failed=$((failed + f))
+for s in tests/cli*.sh; do
+	echo "== $s"
+	"$s" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | tail -1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "!! $s exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
 
 echo
 echo "$passed passed, $failed failed"

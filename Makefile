@@ -10,8 +10,9 @@ BUILD    ?= build
 SANITIZE ?=
 DEBUG    ?= 0
 CI       ?=
-LDLIBS   := -lpfm -lz -lm
+LDLIBS   := -lpfm -lz -lm -pthread
 
+CFLAGS   += -pthread
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Ireplay -Ipolicies -Icollect -Ianalysis -Icli -MMD -MP
 ifeq ($(CI),true)
 WARNINGS += -Werror
@@ -40,7 +41,7 @@ TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
 DEPS_STAMP_BUILD := /usr/include/zlib.h /usr/include/perfmon/pfmlib.h
 DEPS_STAMP_TEST  := /usr/include/cmocka.h
 
-.PHONY: all test demo bench install clean help deps
+.PHONY: all test demo bench install clean help deps traces
 all: vmsim
 
 help:
@@ -89,6 +90,11 @@ test: $(BIN) $(TEST_BIN)
 demo: vmsim
 	./deps.sh demo
 	VMSIM=$(abspath $(BIN)) ./traces/demo.sh
+
+# regenerate the shipped real traces (needs valgrind)
+traces: $(BIN)
+	./deps.sh demo
+	VMSIM=$(abspath $(BIN)) ./traces/make-traces.sh
 
 bench: $(BIN)
 	VMSIM=$(abspath $(BIN)) ./bench/run.sh

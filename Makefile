@@ -38,10 +38,16 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEST_LIB_SRC := $(filter-out $(TEST_SRC),$(wildcard tests/*.c))
 TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
+FUZZ_SECONDS ?= 10
+FUZZ_BUILD := build-fuzz
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRC   := $(filter-out tests/fuzz/fuzz_common.c,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_common.o
 DEPS_STAMP_BUILD := /usr/include/zlib.h /usr/include/perfmon/pfmlib.h
 DEPS_STAMP_TEST  := /usr/include/cmocka.h
 
-.PHONY: all test demo bench install clean help deps traces
+.PHONY: all test demo bench install clean help deps traces fuzz
 all: vmsim
 
 help:
@@ -81,10 +87,22 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_LIB_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # ------------------------------------------------------------------ tests
-test: $(BIN) $(TEST_BIN)
+# every cmocka binary, every tests/cli*.sh, and a short run of each fuzz target
+test: $(BIN) $(TEST_BIN) $(FUZZ_BIN)
 	@./deps.sh test
 	VMSIM=$(abspath $(BIN)) TRACES=$(abspath traces) TESTDATA=$(abspath tests/data) \
-	  ./tests/run.sh $(TEST_BIN)
+	  FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/run.sh $(TEST_BIN) -- $(FUZZ_BIN)
+
+# libFuzzer targets, one per parser, built with clang apart from the rest
+$(FUZZ_BUILD)/obj/%.o: %.c | $(DEPS_STAMP_TEST)
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS) -Itests/fuzz -std=c11 -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	clang -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 # ------------------------------------------------------------------- demo
 demo: vmsim
@@ -104,6 +122,6 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
 
 clean:
-	rm -rf build build-san vmsim
+	rm -rf build build-san build-fuzz vmsim
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(TEST_LIB_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

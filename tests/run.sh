@@ -8,7 +8,12 @@ failed=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-for t in "$@"; do
+# arguments: cmocka binaries, then "--", then fuzz targets
+fuzzers=
+while [ $# -gt 0 ]; do
+	case $1 in --) shift; fuzzers="$*"; break ;; esac
+	t=$1
+	shift
 	echo "== $t"
 	"$t" >"$log" 2>&1
 	rc=$?
@@ -26,9 +31,12 @@ for t in "$@"; do
 	failed=$((failed + f))
 done
 
-for s in tests/cli*.sh; do
+for s in tests/cli*.sh ${fuzzers:+tests/fuzz/run.sh}; do
 	echo "== $s"
-	"$s" >"$log" 2>&1
+	case $s in
+	tests/fuzz/run.sh) "$s" "${FUZZ_SECONDS:-10}" $fuzzers >"$log" 2>&1 ;;
+	*) "$s" >"$log" 2>&1 ;;
+	esac
 	rc=$?
 	cat "$log"
 	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)

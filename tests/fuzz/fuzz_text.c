@@ -1,0 +1,13 @@
+/* fuzz_text.c - libFuzzer target: the text trace reader on arbitrary bytes. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_trace("text", data, size);
+	return 0;
+}

@@ -48,6 +48,7 @@ DEPS_STAMP_BUILD := /usr/include/zlib.h /usr/include/perfmon/pfmlib.h
 DEPS_STAMP_TEST  := /usr/include/cmocka.h
 
 .PHONY: all test demo bench install clean help deps traces fuzz
+.SECONDARY:
 all: vmsim
 
 help:

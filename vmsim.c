@@ -38,6 +38,16 @@ static const struct cmd *const cmds[] = {
 	&replay_cmd,
 	&stat_cmd,
 	&convert_cmd,
+	&tlbcurve_cmd,
+	&collect_cmd,
+	&counters_cmd,
+	&validate_cmd,
+	&gen_cmd,
+	&curve_cmd,
+	&plot_cmd,
+	&batch_cmd,
+	&merge_cmd,
+	&check_cmd,
 	&help_cmd,
 	&version_cmd,
 	NULL,
@@ -121,6 +131,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "\n(see 'vmsim --help')\n");
 		return EXIT_USAGE;
 	}
+	vm_cleanup_on_signals();
 	snprintf(name, sizeof name, "vmsim %s", c->name);
 	cli_cmd_name = name;
 	rc = cli_parse_args(&a, c, argc - 2, argv + 2);

@@ -51,4 +51,321 @@ void table_set_f64(struct table *t, size_t row, const char *col, double v);
 int report_format_parse(const char *s);
 int table_write(const struct table *t, FILE *f, enum report_format fmt);
 
+/* =====================================================================
+ * Curves, figures, batches and checks (result.c, curve.c, csv.c, plot.c,
+ * batch.c, check.c).  Everything below returns 0 or a negative enum
+ * vm_status with the reason in a struct vm_diag, and never prints.
+ * ===================================================================== */
+
+#include <stdatomic.h>
+
+struct policy_ops;
+
+/* ------------------------------------------------ result schema (result.c) */
+
+/*
+ * The one schema of replay results, shared by `vmsim replay`, `vmsim curve`
+ * and every batch cell, so their rows concatenate and compare.  Columns may
+ * be appended, never renamed.
+ */
+extern const struct col result_cols[];
+extern const size_t result_ncols;
+
+#define RESULT_NO_WRITEBACKS 0x1u /* result_row flag: leave writebacks empty */
+
+/* Append one row for cfg/st; mode is "stream", "loaded" or "one-pass".
+ * Returns the row index, so callers can fill columns of their own. */
+size_t result_row(struct table *t, const char *trace, const struct engine_config *cfg,
+		  const struct engine_stats *st, const char *mode, unsigned flags);
+
+/*
+ * What a column of a results file is, for check, merge and plot:
+ *   RESULT_KEY     configuration: rows are matched by these (trace, policy,
+ *                  frames, page_size, seed, lfu_aging, and any column not
+ *                  listed as a metric or info)
+ *   RESULT_METRIC  a measured value compared against a baseline
+ *   RESULT_INFO    provenance that may differ between equal runs (mode, version)
+ * A module that adds a metric column adds its name to result.c's list.
+ */
+enum result_role {
+	RESULT_KEY,    /* identifies the configuration */
+	RESULT_METRIC, /* measured */
+	RESULT_INFO,   /* neither: ignored when matching and comparing */
+};
+enum result_role result_col_role(const char *name);
+
+/* ----------------------------------------------------------- curves (curve.c) */
+
+#define CURVE_MAX_SIZES (1u << 20)  /* memory sizes in one curve */
+#define CURVE_MAX_POLICIES 32       /* policies in one curve */
+
+/*
+ * Memory sizes: a comma list of items, each N, MIN:MAX (every size),
+ * MIN:MAX:STEP, MIN:MAX:xFACTOR (geometric; MAX always included) or "auto"
+ * (every size 1..npages when npages <= 100, else about 100 sizes spread
+ * linearly and logarithmically over 1..npages).  The result is sorted and
+ * without repeats.  npages == 0 checks the syntax only ("auto" then yields
+ * nothing).  *sizes is malloc'd.
+ */
+int curve_frames_parse(const char *spec, uint32_t npages, uint32_t **sizes,
+		       size_t *n, struct vm_diag *d);
+/* "opt,lru,fifo" -> registry entries, in order, no repeats; up to max.
+ * "all" is every registered policy in registry order. */
+int curve_policies_parse(const char *list, const struct policy_ops **pols,
+			 size_t max, size_t *n, struct vm_diag *d);
+
+struct curve_point {
+	struct engine_config cfg; /* policy, frames, page size, seed, aging */
+	struct engine_stats st;   /* the counters, as sim_run_loaded gives them */
+	const char *mode;         /* "one-pass" or "loaded" */
+	unsigned flags;           /* RESULT_NO_WRITEBACKS where not computed */
+};
+
+/* How OPT's curve is computed; both give the same hits and faults. */
+enum curve_opt_method {
+	CURVE_OPT_AUTO,     /* one-pass when its stack is cheap enough, else per size */
+	CURVE_OPT_ONEPASS,  /* Mattson's priority stack: O(min(d, M)) per reference */
+	CURVE_OPT_PERSIZE,  /* one replay per size, in parallel (writebacks filled) */
+};
+
+struct curve_opts {
+	const struct policy_ops *const *policies; /* policies, in row order */
+	size_t npolicies;                         /* how many */
+	const uint32_t *frames;                   /* sizes, ascending, distinct */
+	size_t nframes;                           /* how many */
+	uint64_t seed;                            /* for randomized policies */
+	uint64_t lfu_aging;                       /* LFU's K, 0 = default */
+	unsigned threads;                         /* workers, >= 1 */
+	enum curve_opt_method opt_method;         /* OPT: one pass or per size */
+	/* called (serialised) as tasks finish; may be NULL */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *ctx;                                /* for progress */
+	atomic_int *stop;                         /* non-zero asks to stop; may be NULL */
+};
+
+/*
+ * Every (policy, size) of o over the loaded trace, into
+ * pts[policy * nframes + size].  LRU takes one pass for all sizes, OPT one
+ * pass or one run per size (o->opt_method); the other policies run once per
+ * size; the tasks are spread over
+ * o->threads threads and the results do not depend on their number.  Next-use
+ * times are computed when OPT is asked for.  A stop request returns VM_ERR_IO
+ * with "interrupted".
+ */
+int curve_run(struct loaded_trace *lt, const struct curve_opts *o,
+	      struct curve_point *pts, struct vm_diag *d);
+/* The one-pass algorithms alone: st[i] for frames[i] (ascending).
+ * curve_opt needs lt->next; it leaves st[i].writebacks 0 (not computed). */
+int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
+	      struct engine_stats *st, atomic_int *stop, struct vm_diag *d);
+int curve_opt(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
+	      struct engine_stats *st, atomic_int *stop, struct vm_diag *d);
+
+/* One whole `vmsim curve`: read the trace once, run, fill a results table. */
+struct curve_job {
+	const char *trace;               /* path, "-" for stdin */
+	const struct trace_format *fmt;  /* NULL: detect */
+	uint32_t page_shift;             /* log2 page size */
+	const char *policies;            /* comma list */
+	const char *frames;              /* curve_frames_parse() syntax */
+	uint64_t seed;                   /* for randomized policies */
+	uint64_t lfu_aging;              /* LFU's K, 0 = default */
+	unsigned threads;                /* workers, >= 1 */
+	enum curve_opt_method opt_method; /* OPT: one pass or per size */
+	void (*load_progress)(void *ctx, uint64_t refs); /* may be NULL */
+	void (*progress)(void *ctx, size_t done, size_t total); /* may be NULL */
+	void *ctx;                       /* for the callbacks */
+	atomic_int *stop;                /* may be NULL */
+};
+
+/* Checks policies and frames before reading anything (VM_ERR_USAGE).  t is
+ * initialised with result_cols and left empty on error. */
+int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d);
+
+/* ------------------------------------------------------------- CSV (csv.c) */
+
+#define CSV_MAX_COLS 1024          /* columns in one file */
+#define CSV_MAX_BYTES (1ull << 30) /* a results file larger than this is refused */
+
+/* A CSV file (RFC 4180) held in memory: a header row, then rows of cells. */
+struct csv {
+	char *name;       /* file name for messages */
+	size_t ncols;     /* columns */
+	char **cols;      /* header names */
+	size_t nrows;     /* data rows */
+	char **cells;     /* nrows * ncols, row-major; never NULL ("" if empty) */
+	uint64_t *line;   /* per row: the line it starts on (the header is line 1) */
+	char *store;      /* owns the text of every name and cell */
+};
+
+/* Parse buf[0..len); errors "NAME:LINE: ...".  Every row must have as many
+ * cells as the header; quoted cells may hold commas, quotes and newlines. */
+int csv_parse(struct csv *c, const char *name, const char *buf, size_t len,
+	      struct vm_diag *d);
+/* Read and parse a file ("-" is stdin; gzip is inflated). */
+int csv_read(struct csv *c, const char *path, struct vm_diag *d);
+void csv_free(struct csv *c);
+int csv_col(const struct csv *c, const char *name);    /* index or -1 */
+const char *csv_cell(const struct csv *c, size_t row, int col); /* "" if col < 0 */
+/* A cell as a number: 0, or VM_ERR_FORMAT when empty or not a number. */
+int csv_cell_f64(const struct csv *c, size_t row, int col, double *out);
+int csv_write(const struct csv *c, FILE *f);
+/*
+ * Join results files: the union of their columns (in order of first
+ * appearance), every row, rows that repeat exactly kept once (and of two
+ * rows that differ only where one has an empty metric cell, the fuller).
+ * Two rows with the same configuration (result_col_role) but different
+ * metrics are an error naming both files and lines.
+ */
+int csv_merge(struct csv *out, const struct csv *in, size_t n, struct vm_diag *d);
+
+/* ---------------------------------------------------------- figures (plot.c) */
+
+struct plot_opts {
+	const char *x;          /* x column; NULL = "frames" */
+	const char *metric;     /* "hit-rate", "faults", "miss-ratio" or a column */
+	const char *title;      /* NULL: made from the traces and the metric */
+	int log_x;              /* logarithmic x axis */
+	int log_y;              /* logarithmic y axis */
+	const char *only_trace; /* NULL: every row; else rows of this trace only */
+	const char *series;     /* comma list of columns that split series; NULL: found */
+	int render;             /* 0: write the .gp and .dat only */
+	const char *gnuplot;    /* program to run; NULL = "gnuplot" */
+};
+
+/* The image types plot_write can make, from out's extension: "png svg pdf". */
+const char *plot_formats(void);
+/*
+ * Draw metric against x, one series per policy (and per other configuration
+ * column that varies), each policy with its fixed colour and marker.  Writes
+ * OUT.gp and OUT.dat beside out (OUT = out without its extension), then runs
+ * gnuplot to make out; every file appears complete or not at all.
+ */
+int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
+	       struct vm_diag *d);
+
+/* ---------------------------------------------------------- batches (batch.c) */
+
+/* One group of cells: a [section] of the spec, or the whole spec if it has none. */
+struct batch_group {
+	char *name;             /* section name, "main" without sections */
+	unsigned line;          /* where it starts in the spec */
+	char **traces;          /* patterns as written (globs allowed) */
+	unsigned *trace_line;   /* the line of each pattern */
+	size_t ntraces;         /* patterns */
+	char *policies;         /* comma list, checked when parsed */
+	char *frames;           /* curve_frames_parse() syntax, checked */
+	char *page_sizes;       /* comma list of sizes, checked */
+	uint64_t seed;          /* for randomized policies */
+	uint64_t lfu_aging;     /* LFU's K, 0 = default */
+};
+
+struct batch_spec {
+	char *path;             /* the spec file, for messages */
+	char *dir;              /* its directory: patterns are relative to it */
+	char *title;            /* title of index.md */
+	char *figures;          /* comma list of metrics to draw; "" for none */
+	char *figure_format;    /* png, svg or pdf */
+	int log_x;              /* figures with a log2 x axis */
+	struct batch_group *groups; /* the groups, in spec order */
+	size_t ngroups;         /* how many */
+};
+
+int batch_spec_parse(struct batch_spec *s, const char *name, const char *text,
+		     size_t len, struct vm_diag *d);
+int batch_spec_read(struct batch_spec *s, const char *path, struct vm_diag *d);
+void batch_spec_free(struct batch_spec *s);
+
+/* One cell: one `vmsim curve` over one trace at one page size. */
+struct batch_cell {
+	const struct batch_group *group; /* where it comes from */
+	char *trace;            /* the trace path (pattern expanded) */
+	uint32_t page_shift;    /* log2 page size */
+	char *name;             /* file stem, unique in the batch */
+	char *out;              /* DIR/cells/NAME.csv */
+	int done;               /* the output exists: skip */
+	int failed;             /* batch_run could not make it */
+	double seconds;         /* wall time of its run */
+};
+
+/* mkdir -p DIR/cells (and DIR). */
+int batch_prepare_dir(const char *dir, struct vm_diag *d);
+/* Expand the spec into cells (globs sorted; a pattern matching nothing is
+ * an error with its spec line) and mark those whose output exists. */
+int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **cells,
+	       size_t *n, struct vm_diag *d);
+void batch_cells_free(struct batch_cell *cells, size_t n);
+/* The cell as a standalone shell command line (malloc'd): vmsim curve ... */
+char *batch_cell_command(const struct batch_cell *c, const char *vmsim);
+/* Run one cell in this process; its CSV is written atomically to c->out. */
+int batch_run_cell(const struct batch_cell *c, unsigned threads, atomic_int *stop,
+		   struct vm_diag *d);
+
+enum batch_event {
+	BATCH_START,  /* a cell starts */
+	BATCH_DONE,   /* a cell finished and its file is in place */
+	BATCH_FAILED, /* a cell failed; the message is in the callback's diag */
+};
+
+struct batch_run_opts {
+	unsigned jobs;          /* cells at once, >= 1 */
+	unsigned threads;       /* threads per cell, >= 1 */
+	size_t max_cells;       /* run at most this many cells, 0 = all */
+	atomic_int *stop;       /* non-zero: start no more cells, abandon running ones */
+	/* called (serialised) for every event; may be NULL */
+	void (*event)(void *ctx, const struct batch_cell *c, enum batch_event ev,
+		      const struct vm_diag *cd, size_t done, size_t todo);
+	void *ctx;              /* for event */
+};
+
+/* Run the cells not done, o->jobs at a time.  Returns 0 when every cell it
+ * ran succeeded (failed cells are marked and reported through event). */
+int batch_run(struct batch_cell *cells, size_t n, const struct batch_run_opts *o,
+	      struct vm_diag *d);
+/*
+ * After the cells: DIR/results.csv (every cell merged), one figure per trace
+ * and metric under DIR/figures/, and DIR/index.md with the figures and the
+ * best policy per trace.  render = 0 writes the figures' .gp and .dat only.
+ */
+int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, size_t n,
+		 const char *dir, int render, struct vm_diag *d);
+
+/* ----------------------------------------------------------- checks (check.c) */
+
+struct check_opts {
+	double tolerance;       /* relative: |new - old| <= tolerance * |old| passes */
+	double abs_tolerance;   /* ... or |new - old| <= abs_tolerance */
+	const char *keys;       /* comma list of key columns; NULL = by role */
+	const char *metrics;    /* comma list of metric columns; NULL = by role */
+	int all;                /* list unchanged values in the diff table too */
+};
+
+/* One row of the baseline (or a new row of the result), as a JUnit case. */
+struct check_case {
+	char *name;             /* "policy=lru frames=16 ..." */
+	char *trace;            /* its trace column, or "" */
+	char *failure;          /* NULL if it passed; else why */
+};
+
+struct check_report {
+	struct table diff;      /* status, row, metric, baseline, result, delta, rel_change */
+	size_t rows;            /* baseline rows */
+	size_t values;          /* metric values compared */
+	size_t changed;         /* values that differ at all */
+	size_t failed;          /* values beyond tolerance */
+	size_t missing;         /* baseline rows absent from the result */
+	size_t extra;           /* result rows absent from the baseline (not a failure) */
+	struct check_case *cases; /* one per baseline row */
+	size_t ncases;          /* how many */
+	char *result_name;      /* for the JUnit suite name */
+	char *baseline_name;    /* likewise */
+};
+
+/* Compare result against base.  Returns 0 when the comparison could be made
+ * (look at r->failed and r->missing for the verdict), < 0 on bad input. */
+int check_run(const struct csv *result, const struct csv *base,
+	      const struct check_opts *o, struct check_report *r, struct vm_diag *d);
+int check_junit_write(const struct check_report *r, const char *path, struct vm_diag *d);
+void check_report_free(struct check_report *r);
+
 #endif

@@ -123,6 +123,11 @@ int cli_parse_args(struct args *a, const struct cmd *c, int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		const char *s = argv[i], *eq = NULL, *val = NULL;
 
+		if (c->command && (only_pos || s[0] != '-' || s[1] == 0)) {
+			a->rest = argv + i;
+			a->nrest = argc - i;
+			return 0;
+		}
 		if (only_pos || s[0] != '-' || s[1] == 0) {
 			if (a->npos >= (int)(sizeof a->pos / sizeof a->pos[0]) ||
 			    a->npos >= c->max_pos)
@@ -310,6 +315,30 @@ int cli_write_table(const struct args *a, const struct table *t, enum report_for
 	return 0;
 }
 
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The output format named by path's extension (ignoring a trailing .gz). */
+const struct trace_format *cli_format_from_name(const char *path)
+{
+	char base[4096];
+	size_t n = strlen(path), i;
+
+	if (n >= sizeof base)
+		return NULL;
+	memcpy(base, path, n + 1);
+	if (ends_with(base, ".gz"))
+		base[n - 3] = 0;
+	for (i = 0; trace_formats[i]; i++)
+		if (trace_formats[i]->wopen && ends_with(base, trace_formats[i]->ext))
+			return trace_formats[i];
+	return NULL;
+}
 
 /* Split a comma list into at most max items (modifies s). */
 int cli_split_list(char *s, char **items, int max)

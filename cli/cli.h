@@ -40,6 +40,8 @@ struct args {
 	const char *val[32];    /* per option: given value, "1" for flags, or NULL */
 	const char *pos[8];     /* positional arguments */
 	int npos;               /* how many */
+	char **rest;            /* with cmd->command: the program and its arguments */
+	int nrest;              /* how many (0: no program given) */
 };
 
 struct cmd {
@@ -49,6 +51,9 @@ struct cmd {
 	const char *details;    /* paragraph for `vmsim CMD --help`, may be NULL */
 	const struct opt *opts; /* option table, ends with a NULL name */
 	int min_pos, max_pos;   /* positional argument counts */
+	/* 1: the command runs a program: options end at `--` or at the first
+	 * argument that is not an option, and the rest is the program's argv */
+	int command;
 	int (*run)(struct args *a);
 };
 
@@ -69,6 +74,22 @@ struct cmd {
 
 /* the subcommands, each in cli/NAME.c */
 extern const struct cmd replay_cmd, stat_cmd, convert_cmd;
+
+/* curves, figures, batches and checks (cli/{curve,plot,batch,merge,check}.c) */
+extern const struct cmd curve_cmd, plot_cmd, batch_cmd, merge_cmd, check_cmd;
+
+/* the subcommands that run programs or make traces (collect/ and cli/) */
+extern const struct cmd collect_cmd, counters_cmd, validate_cmd, gen_cmd;
+
+/* address translation (issue 3): cli/tlbcurve.c */
+extern const struct cmd tlbcurve_cmd;
+/* collect, validate: find valgrind (into vpath) and the program; 0, or the
+ * exit code after saying which is missing (valgrind: its Debian package) */
+int cli_collect_check_tools(const char *valgrind, char *vpath, size_t n, const char *prog);
+/* counters, validate: the table to --output if given, else to stderr (the
+ * program they ran owns stdout); exit code */
+int cli_write_table_or_stderr(const struct args *a, const struct table *t,
+			      enum report_format rf);
 
 /* "vmsim replay", for messages */
 extern const char *cli_cmd_name;
@@ -95,6 +116,10 @@ int cli_page_shift(const struct args *a, uint32_t *shift);
 int cli_u64(const struct args *a, const char *name, uint64_t *out);
 int cli_report_format(const struct args *a, enum report_format *out);
 int cli_input_format(const struct args *a, const struct trace_format **out);
+/* The writable trace format named by path's extension (a trailing .gz
+ * ignored: .vmt native, .lackey, .txt), or NULL. */
+const struct trace_format *cli_format_from_name(const char *path);
+
 /* Split a comma list in place into at most max items; count or -1. */
 int cli_split_list(char *s, char **items, int max);
 

@@ -26,23 +26,6 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* The output format named by OUT's extension (ignoring a trailing .gz). */
-static const struct trace_format *format_from_name(const char *path)
-{
-	char base[4096];
-	size_t n = strlen(path), i;
-
-	if (n >= sizeof base)
-		return NULL;
-	memcpy(base, path, n + 1);
-	if (ends_with(base, ".gz"))
-		base[n - 3] = 0;
-	for (i = 0; trace_formats[i]; i++)
-		if (trace_formats[i]->wopen && ends_with(base, trace_formats[i]->ext))
-			return trace_formats[i];
-	return NULL;
-}
-
 static int convert_run(struct args *a)
 {
 	enum { BATCH = 4096 };
@@ -61,7 +44,7 @@ static int convert_run(struct args *a)
 	if ((rc = cli_input_format(a, &in_fmt)))
 		return rc;
 	if (strcmp(to, "auto") == 0) {
-		out_fmt = format_from_name(out_path);
+		out_fmt = cli_format_from_name(out_path);
 		if (!out_fmt)
 			return cli_usage("cannot tell the output format from '%s'; "
 					   "use --to with one of: %s", out_path,

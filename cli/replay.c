@@ -19,54 +19,321 @@ static const struct opt replay_opts[] = {
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
 	{ "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL },
+	/* address translation (issue 3); any of these turns the model on */
+	{ "tlb", 0, "E:W[:P]", NULL,
+	  "unified L1 TLB: ENTRIES:WAYS[:POLICY], WAYS a number or full (64:4, 64:full:fifo)", NULL },
+	{ "itlb", 0, "E:W[:P]", NULL, "split L1: instruction TLB (with --dtlb)", NULL },
+	{ "dtlb", 0, "E:W[:P]", NULL, "split L1: data TLB (with --itlb)", NULL },
+	{ "stlb", 0, "E:W[:P]", NULL, "unified L2 TLB (1536:12)", NULL },
+	{ "levels", 0, "N", NULL,
+	  "page-table levels, 1 to 5 [default: from the page size and a 48-bit address]", NULL },
+	{ "pt-bits", 0, "B,B,...", NULL,
+	  "index bits per level, root first (10,10  9,9,9,9  9,9,9,9,9)", NULL },
+	{ "pte-size", 0, "BYTES", "8", "bytes per page-table entry (4 for 32-bit layouts)", NULL },
+	{ "pwc", 0, "N", "0", "page-walk cache entries per upper level; 0 = none", NULL },
+	{ "huge", 0, "MODE", "off",
+	  "huge pages: off, 2M, 1G (any size a level maps) or auto (promote, see --thp-fraction)", NULL },
+	{ "thp-fraction", 0, "F", "0.5",
+	  "--huge auto: promote a region once this fraction of its base pages is touched", NULL },
+	{ "asid", 0, "on|off", "on",
+	  "on: TLB entries tagged by address space; off: flush on every switch", NULL },
+	{ "interleave", 0, "QUANTUM", NULL,
+	  "replay several TRACEs round robin, QUANTUM references each, one address space each", NULL },
+	{ "latency", 0, "K=NS,...", "tlb=1,stlb=7,mem=100,walk=100,fault=100000,writeback=100000",
+	  "cost model in ns: L1 and L2 TLB lookup, memory and walk reference, fault, write-back", NULL },
 	OPT_HELP,
 	OPT_END,
 };
 
+/* ------------------------------------------------ address translation (issue 3) */
 
-static const struct col replay_cols[] = {
-	{ "trace", COL_STR },
-	{ "policy", COL_STR },
-	{ "frames", COL_U64 },
-	{ "page_size", COL_U64 },
-	{ "refs", COL_U64 },
-	{ "hits", COL_U64 },
-	{ "faults", COL_U64 },
-	{ "hit_rate", COL_F64 },
-	{ "compulsory", COL_U64 },
-	{ "evictions", COL_U64 },
-	{ "writebacks", COL_U64 },
-	{ "distinct_pages", COL_U64 },
-	{ "seed", COL_U64 },
-	{ "lfu_aging", COL_U64 },
-	{ "mode", COL_STR },
-	{ "version", COL_STR },
+/*
+ * With any translation option (or several traces), replay runs the
+ * translation model (replay/xlate.c) beside the paging model and appends the
+ * columns below to the shared result columns; TLBs that are not configured
+ * leave their cells empty.
+ */
+static const char *const xlate_opt_names[] = {
+	"tlb", "itlb", "dtlb", "stlb", "levels", "pt-bits", "pte-size", "pwc", "huge",
+	"thp-fraction", "asid", "interleave", "latency", NULL,
 };
 
+#define XLATE_TLB_COLS(p) \
+	{ p "_hits", COL_U64 }, { p "_misses", COL_U64 }, { p "_compulsory", COL_U64 }, \
+	{ p "_capacity", COL_U64 }, { p "_conflict", COL_U64 }, \
+	{ p "_invalidation", COL_U64 }
 
-static void replay_row(struct table *t, const char *trace, const struct engine_config *cfg,
-		       const struct engine_stats *st, const char *mode)
+static const struct col xlate_cols[] = {
+	{ "asid", COL_STR }, { "interleave", COL_U64 }, { "huge", COL_STR },
+	{ "thp_fraction", COL_F64 },
+	{ "tlb", COL_STR }, { "itlb", COL_STR }, { "dtlb", COL_STR }, { "stlb", COL_STR },
+	XLATE_TLB_COLS("tlb"), XLATE_TLB_COLS("itlb"), XLATE_TLB_COLS("dtlb"),
+	XLATE_TLB_COLS("stlb"),
+	{ "walks", COL_U64 }, { "walk_refs", COL_U64 }, { "refs_per_walk", COL_F64 },
+	{ "pwc", COL_U64 }, { "pwc_hits", COL_U64 },
+	{ "asids", COL_U64 }, { "switches", COL_U64 }, { "flushes", COL_U64 },
+	{ "shootdowns", COL_U64 }, { "promotions", COL_U64 }, { "translations", COL_U64 },
+	{ "pt_levels", COL_U64 }, { "pte_size", COL_U64 }, { "pt_pages", COL_U64 },
+	{ "pt_bytes", COL_U64 }, { "pt_l1_pages", COL_U64 }, { "pt_l2_pages", COL_U64 },
+	{ "pt_l3_pages", COL_U64 }, { "pt_l4_pages", COL_U64 }, { "pt_l5_pages", COL_U64 },
+	{ "pt_linear_bytes", COL_U64 },
+	{ "avg_xlate_ns", COL_F64 }, { "avg_access_ns", COL_F64 }, { "total_time_s", COL_F64 },
+	{ "pt_bits", COL_STR }, { "latency", COL_STR },
+};
+#define XLATE_NCOLS (sizeof xlate_cols / sizeof xlate_cols[0])
+
+static int xlate_given(const struct args *a)
 {
-	size_t r = table_add_row(t);
+	const char *const *n;
 
-	table_set_str(t, r, "trace", trace);
-	table_set_str(t, r, "policy", cfg->policy->name);
-	table_set_u64(t, r, "frames", cfg->frames);
-	table_set_u64(t, r, "page_size", 1ull << cfg->page_shift);
-	table_set_u64(t, r, "refs", st->refs);
-	table_set_u64(t, r, "hits", st->hits);
-	table_set_u64(t, r, "faults", st->faults);
-	table_set_f64(t, r, "hit_rate", st->refs ? (double)st->hits / (double)st->refs : 0.0);
-	table_set_u64(t, r, "compulsory", st->compulsory);
-	table_set_u64(t, r, "evictions", st->evictions);
-	table_set_u64(t, r, "writebacks", st->writebacks);
-	table_set_u64(t, r, "distinct_pages", st->distinct_pages);
-	table_set_u64(t, r, "seed", cfg->seed);
-	if (cfg->policy->flags & POLICY_AGING)
-		table_set_u64(t, r, "lfu_aging", cfg->lfu_aging ? cfg->lfu_aging
-					       : lfu_default_aging(cfg->frames));
-	table_set_str(t, r, "mode", mode);
-	table_set_str(t, r, "version", VMSIM_VERSION);
+	for (n = xlate_opt_names; *n; n++)
+		if (a->val[cli_opt_index(a->cmd->opts, *n, strlen(*n), 0)])
+			return 1;
+	return a->npos > 1;
+}
+
+static int xlate_tlb_opt(const struct args *a, const char *name, struct tlb_config *c)
+{
+	const char *s = cli_arg(a, name);
+	struct vm_diag d = { 0 };
+	char opt[16];
+
+	memset(c, 0, sizeof *c);
+	if (!s)
+		return 0;
+	snprintf(opt, sizeof opt, "--%s", name);
+	return tlb_parse(opt, s, c, &d) ? cli_fail(&d) : 0;
+}
+
+/* the translation options into xc; 0 or an exit code */
+static int xlate_options(const struct args *a, uint32_t shift, uint64_t seed,
+			 struct xlate_config *xc)
+{
+	struct vm_diag d = { 0 };
+	const char *s;
+	char *end;
+	uint64_t v;
+	int rc;
+
+	memset(xc, 0, sizeof *xc);
+	xc->page_shift = shift;
+	xc->seed = seed;
+	xc->lat = xlate_default_latency;
+	if ((rc = xlate_tlb_opt(a, "tlb", &xc->tlb)) || (rc = xlate_tlb_opt(a, "itlb", &xc->itlb)) ||
+	    (rc = xlate_tlb_opt(a, "dtlb", &xc->dtlb)) || (rc = xlate_tlb_opt(a, "stlb", &xc->stlb)))
+		return rc;
+	if (cli_arg(a, "levels")) {
+		if ((rc = cli_u64(a, "levels", &v)))
+			return rc;
+		if (v < 1 || v > PT_MAX_LEVELS)
+			return cli_usage("--levels %s is out of range: vmsim models 1 to %d levels",
+					 cli_arg(a, "levels"), PT_MAX_LEVELS);
+		xc->pt.levels = (uint32_t)v;
+	}
+	if ((rc = cli_u64(a, "pte-size", &v)))
+		return rc;
+	if (v < 1 || v > 64)
+		return cli_usage("--pte-size %s must be a power of two from 1 to 64 bytes",
+				 cli_arg(a, "pte-size"));
+	xc->pt.pte_size = (uint32_t)v;
+	if ((rc = cli_u64(a, "pwc", &v)))
+		return rc;
+	if (v > 65536)
+		return cli_usage("--pwc %s: at most 65536 entries per level", cli_arg(a, "pwc"));
+	xc->pt.pwc = (uint32_t)v;
+	if ((s = cli_arg(a, "pt-bits")) && pt_parse_bits(s, &xc->pt, &d))
+		return cli_fail(&d);
+	if (xlate_parse_huge(cli_arg(a, "huge"), xc, &d))
+		return cli_fail(&d);
+	s = cli_arg(a, "thp-fraction");
+	xc->thp_fraction = strtod(s, &end);
+	if (end == s || *end || !(xc->thp_fraction > 0 && xc->thp_fraction <= 1))
+		return cli_usage("--thp-fraction '%s' must be a number above 0 and at most 1", s);
+	s = cli_arg(a, "asid");
+	if (strcmp(s, "on") && strcmp(s, "off"))
+		return cli_usage("--asid '%s' must be on or off", s);
+	xc->asid_tagged = strcmp(s, "on") == 0;
+	if (cli_arg(a, "interleave")) {
+		if ((rc = cli_u64(a, "interleave", &v)))
+			return rc;
+		if (v < 1 || v > UINT32_MAX)
+			return cli_usage("--interleave %s must be from 1 to %u references per turn",
+					 cli_arg(a, "interleave"), UINT32_MAX);
+		xc->interleave = (uint32_t)v;
+	}
+	if (a->npos > 1 && !xc->interleave)
+		return cli_usage("unexpected argument '%s': several traces replay only with "
+				 "--interleave QUANTUM", a->pos[1]);
+	if (xlate_parse_latency(cli_arg(a, "latency"), &xc->lat, &d) ||
+	    xlate_config_check(xc, &d))
+		return cli_fail(&d);
+	return 0;
+}
+
+static void xlate_tlb_cells(struct table *t, size_t r, const char *p,
+			    const struct tlb_config *c, const struct tlb_stats *st)
+{
+	char col[32], buf[64];
+
+	if (!c->entries)
+		return;
+	table_set_str(t, r, p, tlb_format(c, buf, sizeof buf));
+#define XCELL(f) \
+	do { snprintf(col, sizeof col, "%s_" #f, p); table_set_u64(t, r, col, st->f); } while (0)
+	XCELL(hits);
+	XCELL(misses);
+	XCELL(compulsory);
+	XCELL(capacity);
+	XCELL(conflict);
+	XCELL(invalidation);
+#undef XCELL
+}
+
+static void xlate_cells(struct table *t, size_t r, const struct xlate_config *xc,
+			const struct xlate_stats *x)
+{
+	char buf[128];
+	uint32_t l;
+
+	table_set_str(t, r, "asid", xc->asid_tagged ? "on" : "off");
+	if (xc->interleave)
+		table_set_u64(t, r, "interleave", xc->interleave);
+	if (xc->huge == XLATE_HUGE_OFF) {
+		table_set_str(t, r, "huge", "off");
+	} else {
+		snprintf(buf, sizeof buf, "%s%lluK", xc->huge == XLATE_HUGE_AUTO ? "auto:" : "",
+			 1ull << xc->huge_shift >> 10);
+		table_set_str(t, r, "huge", buf);
+		if (xc->huge == XLATE_HUGE_AUTO)
+			table_set_f64(t, r, "thp_fraction", xc->thp_fraction);
+	}
+	xlate_tlb_cells(t, r, "tlb", &xc->tlb, &x->tlb);
+	xlate_tlb_cells(t, r, "itlb", &xc->itlb, &x->itlb);
+	xlate_tlb_cells(t, r, "dtlb", &xc->dtlb, &x->dtlb);
+	xlate_tlb_cells(t, r, "stlb", &xc->stlb, &x->stlb);
+	table_set_u64(t, r, "walks", x->walks);
+	table_set_u64(t, r, "walk_refs", x->walk_refs);
+	if (x->walks)
+		table_set_f64(t, r, "refs_per_walk", (double)x->walk_refs / (double)x->walks);
+	table_set_u64(t, r, "pwc", xc->pt.pwc);
+	table_set_u64(t, r, "pwc_hits", x->pwc_hits);
+	table_set_u64(t, r, "asids", x->asids);
+	table_set_u64(t, r, "switches", x->switches);
+	table_set_u64(t, r, "flushes", x->flushes);
+	table_set_u64(t, r, "shootdowns", x->shootdowns);
+	table_set_u64(t, r, "promotions", x->promotions);
+	table_set_u64(t, r, "translations", x->translations);
+	table_set_u64(t, r, "pt_levels", xc->pt.levels);
+	table_set_u64(t, r, "pte_size", xc->pt.pte_size);
+	table_set_u64(t, r, "pt_pages", x->pt_pages);
+	table_set_u64(t, r, "pt_bytes", x->pt_bytes);
+	for (l = 1; l <= xc->pt.levels; l++) {
+		snprintf(buf, sizeof buf, "pt_l%u_pages", l);
+		table_set_u64(t, r, buf, x->pt_level_pages[l - 1]);
+	}
+	if (x->pt_linear_bytes != UINT64_MAX)
+		table_set_u64(t, r, "pt_linear_bytes", x->pt_linear_bytes);
+	if (x->refs) {
+		table_set_f64(t, r, "avg_xlate_ns", x->xlate_ns / (double)x->refs);
+		table_set_f64(t, r, "avg_access_ns", x->access_ns / (double)x->refs);
+	}
+	table_set_f64(t, r, "total_time_s", x->access_ns * 1e-9);
+	table_set_str(t, r, "pt_bits", pt_bits_format(&xc->pt, buf, sizeof buf));
+	table_set_str(t, r, "latency", xlate_latency_format(&xc->lat, buf, sizeof buf));
+}
+
+/* Stream one configuration through the source, with a progress line. */
+static int xlate_stream(struct xlate_source *src, const struct xlate_config *xc,
+			const struct engine_config *cfg, struct engine_stats *est,
+			struct xlate_stats *xst, struct vm_diag *d)
+{
+	enum { BATCH = 4096 };
+	struct ref *buf = xmalloc(BATCH * sizeof *buf);
+	struct xlate *x = NULL;
+	long got = 0;
+	int rc;
+
+	rc = xlate_new(&x, xc, cfg, d);
+	if (rc)
+		goto out;
+	while ((got = xlate_source_read(src, buf, BATCH)) > 0) {
+		if ((rc = xlate_refs(x, buf, (size_t)got, d)))
+			goto out;
+		cli_progress_refs(xlate_source_nread(src));
+	}
+	rc = got < 0 ? (int)got : xlate_result(x, est, xst, d);
+out:
+	cli_progress_done();
+	xlate_free(x);
+	free(buf);
+	return rc;
+}
+
+/* replay with the translation model: every (policy, frames) pair */
+static int replay_xlate(struct args *a, const struct policy_ops *const *pols, int np,
+			const uint32_t *frames, int nf, struct engine_config *cfg,
+			const struct trace_format *fmt, enum report_format rf, int need_future)
+{
+	struct xlate_source *src = NULL;
+	struct xlate_trace *xt = NULL;
+	struct xlate_config xc;
+	struct xlate_stats xst;
+	struct engine_stats st;
+	struct vm_diag d = { 0 };
+	struct table t;
+	struct col *cols;
+	char name[1024] = "";
+	size_t r, used = 0;
+	int i, j, rc, loaded = need_future || np * nf > 1;
+
+	if ((rc = xlate_options(a, cfg->page_shift, cfg->seed, &xc)))
+		return rc;
+	for (i = 0; i < a->npos; i++)
+		used += (size_t)snprintf(name + used, used < sizeof name ? sizeof name - used : 0,
+					 "%s%s", i ? "+" : "", a->pos[i]);
+	cols = xmalloc((result_ncols + XLATE_NCOLS) * sizeof *cols);
+	memcpy(cols, result_cols, result_ncols * sizeof *cols);
+	memcpy(cols + result_ncols, xlate_cols, sizeof xlate_cols);
+	table_init(&t, cols, result_ncols + XLATE_NCOLS);
+	cli_progress_start(name, cli_flag(a, "quiet"));
+	if (loaded) {
+		rc = xlate_source_open(&src, a->pos, a->npos, fmt, xc.interleave, &d);
+		if (!rc)
+			rc = xlate_load(&xt, src, &xc, need_future, cli_progress_refs, &d);
+		cli_progress_done();
+		xlate_source_close(src);
+		src = NULL;
+		if (rc)
+			goto fail;
+	}
+	for (i = 0; i < np; i++) {
+		for (j = 0; j < nf; j++) {
+			cfg->policy = pols[i];
+			cfg->frames = frames[j];
+			if (loaded) {
+				rc = xlate_run_loaded(xt, cfg, &st, &xst, &d);
+			} else {
+				rc = xlate_source_open(&src, a->pos, a->npos, fmt, xc.interleave, &d);
+				if (!rc)
+					rc = xlate_stream(src, &xc, cfg, &st, &xst, &d);
+				xlate_source_close(src);
+				src = NULL;
+			}
+			if (rc)
+				goto fail;
+			r = result_row(&t, name, cfg, &st, loaded ? "loaded" : "stream", 0);
+			xlate_cells(&t, r, &xc, &xst);
+		}
+	}
+	rc = cli_write_table(a, &t, rf);
+	goto out;
+fail:
+	rc = cli_fail(&d);
+out:
+	xlate_trace_free(xt);
+	table_free(&t);
+	free(cols);
+	return rc;
 }
 
 /* Stream one configuration through the trace, with a progress line. */
@@ -198,6 +465,10 @@ static int replay_run(struct args *a)
 
 	rc = EXIT_FAILURE;
 	cfg.page_shift = shift;
+	if (xlate_given(a)) {
+		rc = replay_xlate(a, pols, np, frames, nf, &cfg, fmt, rf, need_future);
+		goto done;
+	}
 	loaded = need_future || np * nf > 1;
 	cli_progress_start(path, cli_flag(a, "quiet"));
 	if (loaded) {
@@ -207,7 +478,7 @@ static int replay_run(struct args *a)
 			goto done;
 		}
 	}
-	table_init(&t, replay_cols, sizeof replay_cols / sizeof replay_cols[0]);
+	table_init(&t, result_cols, result_ncols);
 	for (i = 0; i < np; i++) {
 		for (j = 0; j < nf; j++) {
 			cfg.policy = pols[i];
@@ -221,7 +492,7 @@ static int replay_run(struct args *a)
 				table_free(&t);
 				goto done;
 			}
-			replay_row(&t, path, &cfg, &st, loaded ? "loaded" : "stream");
+			result_row(&t, path, &cfg, &st, loaded ? "loaded" : "stream", 0);
 		}
 	}
 	rc = cli_write_table(a, &t, rf);
@@ -243,9 +514,14 @@ const struct cmd replay_cmd = {
 		"trace once into page ids (4 bytes per reference, 4 more for OPT) and replay\n"
 		"every configuration over that.  A reference counts against the page of its\n"
 		"first byte; a store or modify makes its page dirty, and evicting a dirty\n"
-		"page counts a write-back.",
+		"page counts a write-back.\n\n"
+		"Address translation: any of --tlb, --itlb/--dtlb, --stlb, --levels, --pt-bits,\n"
+		"--pte-size, --pwc, --huge, --asid, --interleave, --latency translates every\n"
+		"reference through the TLBs and a radix page table beside the paging model\n"
+		"(a TLB miss walks the table; an evicted page's translation is shot down) and\n"
+		"adds TLB, walk, page-table and cost columns.  Several TRACEs need --interleave.",
 	.opts = replay_opts,
 	.min_pos = 1,
-	.max_pos = 1,
+	.max_pos = XLATE_MAX_TRACES, /* several only with --interleave */
 	.run = replay_run,
 };

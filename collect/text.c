@@ -41,10 +41,17 @@ enum text_line {
 	TX_BIGASID,  /* asid beyond 32 bits */
 };
 
-static int is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
+/* byte classes: hex digit value + 1 (low 5 bits), blank, comment */
+#define C_BLANK 0x20
+#define C_HASH 0x40
+static const unsigned char cls[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	[' '] = C_BLANK, ['\t'] = C_BLANK, ['\r'] = C_BLANK, ['\v'] = C_BLANK,
+	['\f'] = C_BLANK, ['#'] = C_HASH,
+};
 
 /*
  * A number at p[0..len): decimal or 0x-hex, the whole token.  0 on success,
@@ -58,16 +65,14 @@ static int text_number(const unsigned char *p, size_t len, uint64_t *out)
 	int wide = 0;
 
 	if (len > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		for (i = 2; i < len; i++) {
-			if (p[i] >= '0' && p[i] <= '9')
-				d = p[i] - '0';
-			else if ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'f')
-				d = (p[i] | 0x20) - 'a' + 10;
-			else
+		for (i = 2; i < len && p[i] == '0'; i++)
+			;
+		sig = len - i;
+		for (; i < len; i++) {
+			d = cls[p[i]] & 0x1f;
+			if (d == 0)
 				return 1;
-			if (sig || d)
-				sig++;
-			v = v << 4 | d;
+			v = v << 4 | (d - 1);
 		}
 		wide = sig > 16;
 	} else {
@@ -92,25 +97,23 @@ static int text_number(const unsigned char *p, size_t len, uint64_t *out)
 static enum text_line text_parse(const unsigned char *p, size_t len,
 				 struct ref *out, size_t *col)
 {
-	const unsigned char *hash = memchr(p, '#', len);
 	size_t tok[3], tlen[3], i = 0, nt = 0, a;
 	uint64_t addr, asid = 0;
 	unsigned kind = REF_LOAD;
 	int rc;
 
-	if (hash)
-		len = (size_t)(hash - p);
+	/* split into at most three tokens; '#' ends the line */
 	for (;;) {
-		while (i < len && is_blank(p[i]))
+		while (i < len && (cls[p[i]] & C_BLANK))
 			i++;
-		if (i == len)
+		if (i == len || p[i] == '#')
 			break;
 		if (nt == 3) {
 			*col = i + 1;
 			return TX_BAD;
 		}
 		tok[nt] = i;
-		while (i < len && !is_blank(p[i]))
+		while (i < len && !(cls[p[i]] & (C_BLANK | C_HASH)))
 			i++;
 		tlen[nt] = i - tok[nt];
 		nt++;

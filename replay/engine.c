@@ -57,6 +57,8 @@ struct sim {
 	uint8_t *frame_dirty;         /* per frame: dirty bit */
 	struct pagemap map;           /* streaming only: vpn -> id */
 	struct engine_stats st;       /* the counters */
+	sim_evict_fn evict_fn;        /* translation model's hook, or NULL */
+	void *evict_ctx;              /* its argument */
 };
 
 static int sim_alloc(struct sim **out, const struct engine_config *cfg,
@@ -136,6 +138,8 @@ static inline void sim_step(struct sim *s, uint32_t id, unsigned write, uint64_t
 			old = s->frame_page[f];
 			assert(s->page_frame[old] == f);
 			s->page_frame[old] = FRAME_OUT;
+			if (s->evict_fn) /* translation model: shoot it down */
+				s->evict_fn(s->evict_ctx, old, s->now);
 			s->st.evictions++;
 			s->st.writebacks += s->frame_dirty[f];
 		}
@@ -264,6 +268,7 @@ int loaded_init(struct loaded_trace *lt, uint32_t page_shift, struct vm_diag *d)
 	if (page_shift > 30)
 		return vm_fail(d, VM_ERR_USAGE, "page size must be at most 1 GiB");
 	lt->page_shift = page_shift;
+	lt->mem_limit = vm_mem_available();
 	m = malloc(sizeof *m);
 	if (!m || pagemap_init(m)) {
 		free(m);
@@ -295,6 +300,19 @@ int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,
 			ncap *= 2;
 		if (ncap > LOADED_MAX_REFS)
 			ncap = LOADED_MAX_REFS;
+		if (ncap * sizeof *lt->ids > lt->mem_limit && lt->n + n > lt->cap) {
+			/* fit what is needed exactly before giving up */
+			ncap = lt->n + n;
+			if (ncap * sizeof *lt->ids > lt->mem_limit)
+				return vm_fail(d, VM_ERR_LIMIT,
+					       "loading the trace needs more than %llu MiB "
+					       "(4 bytes per reference), more than the %llu MiB "
+					       "available; replay one policy other than opt at "
+					       "one size to stream it instead (memory bounded by "
+					       "distinct pages)",
+					       (unsigned long long)(ncap * 4 >> 20),
+					       (unsigned long long)(lt->mem_limit >> 20));
+		}
 		p = realloc(lt->ids, (size_t)ncap * sizeof *p);
 		if (!p)
 			return vm_fail(d, VM_ERR_NOMEM,
@@ -376,6 +394,14 @@ int loaded_compute_next(struct loaded_trace *lt, struct vm_diag *d)
 
 	if (lt->next)
 		return 0;
+	if ((lt->n + lt->cap) * 4 > lt->mem_limit)
+		return vm_fail(d, VM_ERR_LIMIT,
+			       "opt needs %llu MiB for next-use times beside the %llu MiB "
+			       "of page ids, more than the %llu MiB available; try a "
+			       "streaming policy (any but opt) at one size",
+			       (unsigned long long)(lt->n * 4 >> 20),
+			       (unsigned long long)(lt->cap * 4 >> 20),
+			       (unsigned long long)(lt->mem_limit >> 20));
 	lt->next = malloc((size_t)(lt->n ? lt->n : 1) * sizeof *lt->next);
 	last = malloc((size_t)(lt->npages ? lt->npages : 1) * sizeof *last);
 	if (!lt->next || !last) {
@@ -444,5 +470,42 @@ int sim_run_loaded(const struct loaded_trace *lt, const struct engine_config *cf
 		seen += s->page_frame[i] != FRAME_NEW;
 	st->distinct_pages = seen;
 	sim_free(s);
+	return 0;
+}
+
+/* ------------------------------------- hooks for the translation model */
+
+/*
+ * The translation model (xlate.c) numbers pages per address space itself and
+ * drives the engine with those ids, one batch at a time, before it replays the
+ * same batch through the TLBs; the eviction hook tells it which translations
+ * to shoot down.  These add no work to the other modes: the hook is tested
+ * only on the eviction path.
+ */
+int sim_new_ids(struct sim **out, const struct engine_config *cfg, struct vm_diag *d)
+{
+	return sim_alloc(out, cfg, 0, d);
+}
+
+void sim_set_evict_hook(struct sim *s, sim_evict_fn fn, void *ctx)
+{
+	s->evict_fn = fn;
+	s->evict_ctx = ctx;
+}
+
+int sim_ids(struct sim *s, const uint32_t *ids, const uint32_t *next, size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		uint32_t id = LOADED_ID(ids[i]);
+
+		while (id >= s->npages_cap)
+			if ((rc = sim_grow_pages(s)))
+				return rc;
+		sim_step(s, id, ids[i] >> 31,
+			 !next || next[i] == LOADED_NEVER ? POLICY_NEVER : next[i]);
+	}
 	return 0;
 }

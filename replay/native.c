@@ -13,10 +13,18 @@
  *            the next one resumes there.
  *
  *   writer:  refs are encoded into the current block's raw buffer as they
- *            arrive; a full block is compressed (compress2) and written with
- *            its header, and its (offset, refs) pair is kept for the index.
+ *            arrive; a full block is compressed (a zlib stream, as compress2
+ *            would make it) and written with its header, and its
+ *            (offset, refs) pair is kept for the index.
  *            Close writes the last block and the index, then rewrites the
  *            header with COMPLETE set.
+ *
+ * Speed.  One z_stream per reader or writer is reset for each block rather
+ * than set up anew (as uncompress() and compress2() would); the reader turns
+ * off zlib's Adler-32 check (inflateValidate), which would only repeat the
+ * block's CRC-32 at twice its cost; and decoding keeps its delta state in
+ * locals so it stays in registers.  Decoding then takes about as long as
+ * inflating.
  *
  * Every byte of a block is bounds-checked while decoding, since the payload
  * is only as trustworthy as its CRC-32 (which a crafted file can match).
@@ -124,6 +132,8 @@ struct native_rd {
 	size_t comp_cap;           /* allocated size of comp */
 	unsigned char *raw;        /* inflated records of the current block */
 	size_t raw_cap;            /* allocated size of raw */
+	z_stream z;                /* inflate, reset for each block */
+	int z_live;                /* z was set up by inflateInit */
 	const unsigned char *p;    /* next record to decode */
 	const unsigned char *end;  /* end of the records */
 	uint32_t left;             /* refs of the block still to decode */
@@ -308,8 +318,7 @@ static int native_next_block(struct trace_reader *r, struct native_rd *st)
 	uint64_t off = stream_offset(r->s);
 	unsigned long long boff = (unsigned long long)off;
 	uint32_t rawlen, clen, nrefs;
-	uLongf dlen;
-	uLong slen;
+	const char *why;
 	long got;
 	int zr;
 
@@ -360,15 +369,33 @@ static int native_next_block(struct trace_reader *r, struct native_rd *st)
 		return st->err = (int)got;
 	if ((uint64_t)got < clen)
 		return native_torn(r, st, "in a block's payload");
-	dlen = rawlen;
-	slen = clen;
-	zr = uncompress2(st->raw, &dlen, st->comp, &slen);
-	if (zr != Z_OK || dlen != rawlen || slen != clen)
-		return BLOCK_FAIL("%s: corrupt native block at byte %llu: payload does not "
-				  "inflate to %u bytes (%s)", path, boff, rawlen,
-				  zr == Z_OK ? "wrong length" : zr == Z_MEM_ERROR ?
-				  "out of memory" : zr == Z_BUF_ERROR ?
-				  "stream too long or cut short" : "invalid deflate data");
+	if (!st->z_live) {
+		if (inflateInit(&st->z) != Z_OK)
+			return st->err = vm_fail(r->diag, VM_ERR_NOMEM,
+						 "%s: out of memory", path);
+		st->z_live = 1;
+	} else if (inflateReset(&st->z) != Z_OK) {
+		return BLOCK_FAIL("%s: cannot reset inflate at byte %llu", path, boff);
+	}
+	inflateValidate(&st->z, 0); /* the CRC-32 below checks these bytes */
+	st->z.next_in = st->comp;
+	st->z.avail_in = clen;
+	st->z.next_out = st->raw;
+	st->z.avail_out = rawlen;
+	zr = inflate(&st->z, Z_FINISH);
+	if (zr != Z_STREAM_END || st->z.avail_out || st->z.avail_in) {
+		if (zr == Z_STREAM_END)
+			why = st->z.avail_out ? "it inflates to fewer bytes" :
+						"bytes follow its end";
+		else if (zr == Z_BUF_ERROR)
+			why = st->z.avail_out ? "it is cut short" :
+						"it inflates to more bytes";
+		else
+			why = st->z.msg ? st->z.msg : "invalid deflate data";
+		return BLOCK_FAIL("%s: corrupt native block at byte %llu: payload of %u "
+				  "bytes does not inflate to %u: %s", path, boff, clen,
+				  rawlen, why);
+	}
 	if ((uint32_t)crc32(0, st->raw, rawlen) != get32(bh + 16))
 		return BLOCK_FAIL("%s: corrupt native block at byte %llu: CRC-32 mismatch",
 				  path, boff);
@@ -391,12 +418,12 @@ static long native_decode(struct trace_reader *r, struct native_rd *st,
 			  struct ref *out, size_t want)
 {
 	const unsigned char *p = st->p, *end = st->end, *rec;
-	uint64_t prev[2] = { st->prev[0], st->prev[1] }, z, v;
+	uint64_t ip = st->prev[0], dp = st->prev[1], a, z, v;
 	uint32_t asid = st->asid;
 	uint16_t size = st->size;
 	enum varint_status vs = VARINT_OK;
 	const char *why;
-	unsigned tag, kind, cls;
+	unsigned tag, kind;
 	size_t i;
 
 	for (i = 0; i < want; i++) {
@@ -410,8 +437,13 @@ static long native_decode(struct trace_reader *r, struct native_rd *st,
 		if (z == 15 && (vs = get_varint(&p, end, &z)) != VARINT_OK)
 			goto bad_varint;
 		kind = tag & 3;
-		cls = kind != REF_INSTR;
-		prev[cls] += unzigzag(z);
+		/* two named locals, not prev[kind != REF_INSTR]: an indexed
+		 * array would live in memory, one store-load chain per ref */
+		a = (kind == REF_INSTR ? ip : dp) + unzigzag(z);
+		if (kind == REF_INSTR)
+			ip = a;
+		else
+			dp = a;
 		if (tag & 4) {
 			if ((vs = get_varint(&p, end, &v)) != VARINT_OK)
 				goto bad_varint;
@@ -430,15 +462,15 @@ static long native_decode(struct trace_reader *r, struct native_rd *st,
 			}
 			asid = (uint32_t)v;
 		}
-		out[i].addr = prev[cls];
+		out[i].addr = a;
 		out[i].asid = asid;
 		out[i].size = size;
 		out[i].kind = (uint8_t)kind;
 		out[i].pad = 0;
 	}
 	st->p = p;
-	st->prev[0] = prev[0];
-	st->prev[1] = prev[1];
+	st->prev[0] = ip;
+	st->prev[1] = dp;
 	st->asid = asid;
 	st->size = size;
 	st->left -= (uint32_t)want;
@@ -495,6 +527,8 @@ static void native_close(struct trace_reader *r)
 
 	if (!st)
 		return;
+	if (st->z_live)
+		inflateEnd(&st->z);
 	free(st->comp);
 	free(st->raw);
 	free(st);
@@ -521,7 +555,10 @@ struct native_wr {
 	size_t index_cap;      /* allocated entries of index (pairs) */
 	uint32_t flags;        /* NATIVE_F_HAS_ASID once seen */
 	uint32_t page_shift;   /* hint for the header */
-	int level;             /* zlib level */
+	int level;             /* zlib level for the next block */
+	z_stream z;            /* deflate, reset for each block */
+	int z_level;           /* the level z was set up with */
+	int z_live;            /* z was set up by deflateInit */
 };
 
 static void native_header(unsigned char h[NATIVE_HEADER_SIZE],
@@ -565,7 +602,7 @@ static int native_wopen(struct trace_writer *w)
 static int native_flush_block(struct trace_writer *w, struct native_wr *st)
 {
 	unsigned char bh[NATIVE_BLOCK_HEADER_SIZE];
-	uLongf clen = st->comp_cap;
+	size_t clen;
 	uint64_t *ni;
 	size_t ncap;
 	int rc;
@@ -580,8 +617,27 @@ static int native_flush_block(struct trace_writer *w, struct native_wr *st)
 		st->index = ni;
 		st->index_cap = ncap;
 	}
-	if (compress2(st->comp, &clen, st->raw, st->raw_len, st->level) != Z_OK)
-		return vm_fail(w->diag, VM_ERR_NOMEM, "%s: compress2 failed", w->path);
+	if (st->z_live && st->z_level != st->level) {
+		deflateEnd(&st->z);
+		st->z_live = 0;
+	}
+	if (!st->z_live) {
+		if (deflateInit(&st->z, st->level) != Z_OK)
+			return vm_fail(w->diag, VM_ERR_NOMEM, "%s: out of memory",
+				       w->path);
+		st->z_live = 1;
+		st->z_level = st->level;
+	} else if (deflateReset(&st->z) != Z_OK) {
+		return vm_fail(w->diag, VM_ERR_NOMEM, "%s: cannot reset deflate",
+			       w->path);
+	}
+	st->z.next_in = st->raw;
+	st->z.avail_in = (uInt)st->raw_len;
+	st->z.next_out = st->comp;
+	st->z.avail_out = (uInt)st->comp_cap;
+	if (deflate(&st->z, Z_FINISH) != Z_STREAM_END)
+		return vm_fail(w->diag, VM_ERR_NOMEM, "%s: deflate failed", w->path);
+	clen = st->comp_cap - st->z.avail_out;
 	memcpy(bh, NATIVE_BLOCK_MAGIC, 4);
 	put32(bh + 4, (uint32_t)st->raw_len);
 	put32(bh + 8, (uint32_t)clen);
@@ -698,6 +754,8 @@ static int native_wclose(struct trace_writer *w)
 		goto out;
 	}
 out:
+	if (st->z_live)
+		deflateEnd(&st->z);
 	free(st->raw);
 	free(st->comp);
 	free(st->index);

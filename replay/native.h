@@ -44,7 +44,9 @@
  *       12     4  references in the block, 1..raw length (every record takes
  *                 at least one byte) and at most the header's refs per block
  *       16     4  CRC-32 (zlib crc32) of the raw records
- *       20     -  payload: the records as one zlib stream (compress2)
+ *       20     -  payload: the records as one zlib stream (RFC 1950, what
+ *                 zlib's compress2 makes).  Readers may skip its Adler-32
+ *                 check, since the CRC-32 covers the same bytes
  *
  * RECORD (inside a block's raw bytes; one per reference)
  *

@@ -56,17 +56,32 @@ char *xstrdup(const char *s);
 /*
  * Atomic output: write to PATH.tmp.XXXXXX beside PATH and rename it into
  * place on commit, so a reader never sees half a file.  Path "-" or NULL
- * means stdout (nothing to rename).
+ * means stdout, and an existing file that is not a regular file (/dev/null,
+ * a FIFO) is written in place: renaming onto it would replace it.
  */
 struct outfile {
 	FILE *f;     /* where to write */
 	char *path;  /* final name, NULL for stdout */
-	char *tmp;   /* temporary name, NULL for stdout */
+	char *tmp;   /* temporary name, NULL when written in place */
+	int owned;   /* f must be closed (a device or FIFO written in place) */
 };
 
 int outfile_open(struct outfile *o, const char *path, struct vm_diag *d);
 int outfile_commit(struct outfile *o, struct vm_diag *d);
 void outfile_abort(struct outfile *o);
+
+/*
+ * Temporary files that a signal must not leave behind.  Every writer that
+ * creates a temporary output registers it until it is renamed or removed;
+ * vm_cleanup_on_signals() (called once by main) installs handlers for SIGINT,
+ * SIGTERM, SIGHUP and SIGPIPE that unlink the registered files and then die
+ * of the same signal.  At most VM_MAX_TEMPS at once; beyond that a temporary
+ * is simply not registered (and would survive a signal).
+ */
+#define VM_MAX_TEMPS 64
+void vm_temp_register(const char *path);
+void vm_temp_unregister(const char *path);
+void vm_cleanup_on_signals(void);
 
 
 /* ------------------------------------------------------------ references */
@@ -296,7 +311,13 @@ struct loaded_trace {
 	uint32_t page_shift;  /* the page size the ids were made at */
 	uint64_t by_kind[REF_NKINDS]; /* refs per enum ref_kind */
 	void *map;            /* vpn -> id map while loading, freed by loaded_finish */
+	uint64_t mem_limit;   /* bytes ids[] + next[] may take; set by loaded_init
+			       * to the memory available, callers may change it */
 };
+
+/* Bytes of memory available to this process now (MemAvailable), or
+ * UINT64_MAX when it cannot be told. */
+uint64_t vm_mem_available(void);
 
 int loaded_init(struct loaded_trace *lt, uint32_t page_shift, struct vm_diag *d);
 int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,
@@ -309,5 +330,216 @@ int loaded_compute_next(struct loaded_trace *lt, struct vm_diag *d);
 void loaded_free(struct loaded_trace *lt);
 int sim_run_loaded(const struct loaded_trace *lt, const struct engine_config *cfg,
 		   struct engine_stats *st, struct vm_diag *d);
+
+/* =====================================================================
+ * Address translation (issue 3): TLB hierarchies, radix page tables,
+ * page-walk caches, huge pages, address spaces and a cost model, replayed
+ * beside the paging model on the same reference stream.  Code in
+ * replay/tlb.c, replay/pagetable.c and replay/xlate.c; internals shared
+ * between them in replay/xlate_int.h.  The essays at the top of those files
+ * explain the model; README.md ("Address translation") shows it in use.
+ * ===================================================================== */
+
+struct sim;
+
+/* ---- engine hooks the translation model drives the paging model through
+ * (replay/engine.c).  The translation model numbers pages itself (per
+ * address space), so it feeds the engine dense page ids rather than
+ * addresses, and it must hear of every eviction to shoot the victim's
+ * translation down. */
+
+/* Called when page `page` leaves memory while reference `now` faults. */
+typedef void (*sim_evict_fn)(void *ctx, uint32_t page, uint64_t now);
+
+/* A sim that takes page ids (0, 1, ... in first-touch order, LOADED_WRITE
+ * set for a write) instead of addresses, so it keeps no page map.  Unlike
+ * sim_new() it accepts policies that need the future: sim_ids() then takes
+ * each reference's next-use index (LOADED_NEVER if none; next NULL = none). */
+int sim_new_ids(struct sim **out, const struct engine_config *cfg, struct vm_diag *d);
+/* 0, VM_ERR_NOMEM or VM_ERR_LIMIT */
+int sim_ids(struct sim *s, const uint32_t *ids, const uint32_t *next, size_t n);
+void sim_set_evict_hook(struct sim *s, sim_evict_fn fn, void *ctx);
+
+/* ---------------------------------------------------------- configuration */
+
+#define TLB_MAX_ENTRIES (1u << 24) /* entries in one TLB */
+#define PT_MAX_LEVELS 5            /* radix page-table levels, as x86-64 LA57 */
+#define XLATE_MAX_TRACES 8         /* traces one --interleave run can merge */
+
+struct tlb_config {
+	uint32_t entries;                /* 0: this TLB is absent */
+	uint32_t ways;                   /* associativity; == entries: fully associative */
+	const struct policy_ops *policy; /* replacement within a set (NULL: lru) */
+};
+
+/* "ENTRIES:WAYS[:POLICY]" ("64:4", "1536:12", "64:full:fifo", "48:1") into
+ * c; opt ("--tlb") names the option in error messages.  Ways must divide the
+ * entries; the policy must not need the future (OPT). */
+int tlb_parse(const char *opt, const char *spec, struct tlb_config *c,
+	      struct vm_diag *d);
+/* "64:4:lru", "64:full:fifo", or "" for an absent TLB, into buf */
+const char *tlb_format(const struct tlb_config *c, char *buf, size_t n);
+
+struct pt_config {
+	uint32_t levels;               /* 1..PT_MAX_LEVELS; 0 before pt_geometry() */
+	uint32_t bits[PT_MAX_LEVELS];  /* index bits per level, root first */
+	uint32_t pte_size;             /* bytes per entry, a power of two (8) */
+	uint32_t pwc;                  /* walk-cache entries per upper level, 0: none */
+};
+
+/* "9,9,9,9" (root first) into c->bits and c->levels. */
+int pt_parse_bits(const char *s, struct pt_config *c, struct vm_diag *d);
+/*
+ * Complete and check a geometry for base pages of 2^page_shift bytes:
+ *   bits given      check 1..5 levels, each 1..32 bits, and that
+ *                   page_shift + their sum fits in 64 address bits;
+ *   levels only     every level indexes one table page: page_shift -
+ *                   log2(pte_size) bits each (--levels 5 at 4K: 57-bit LA57);
+ *   neither         a 48-bit address: as many such levels as needed, at most
+ *                   5 (4K pages: 9,9,9,9; the root takes what is left).
+ * levels given with bits must agree.  Errors name --levels, --pt-bits,
+ * --pte-size.
+ */
+int pt_geometry(struct pt_config *c, uint32_t page_shift, struct vm_diag *d);
+/* "9,9,9,9" into buf */
+const char *pt_bits_format(const struct pt_config *c, char *buf, size_t n);
+
+/* The cost model: latencies in nanoseconds (README lists the defaults). */
+struct xlate_latency {
+	double tlb;       /* an L1 TLB lookup, paid by every reference */
+	double stlb;      /* an L2 TLB lookup, paid by every L1 miss */
+	double mem;       /* the memory reference itself */
+	double walk;      /* one page-table reference during a walk */
+	double fault;     /* servicing a page fault */
+	double writeback; /* writing a dirty victim back */
+};
+extern const struct xlate_latency xlate_default_latency;
+/* "walk=30,fault=8e6" over the defaults in l; keys tlb stlb mem walk fault
+ * writeback; values >= 0. */
+int xlate_parse_latency(const char *s, struct xlate_latency *l, struct vm_diag *d);
+/* "tlb=1,stlb=7,..." into buf */
+const char *xlate_latency_format(const struct xlate_latency *l, char *buf, size_t n);
+
+enum xlate_huge {
+	XLATE_HUGE_OFF,   /* base pages only */
+	XLATE_HUGE_FIXED, /* every region mapped at huge_shift */
+	XLATE_HUGE_AUTO,  /* transparent huge pages: promote a region once
+			     thp_fraction of its base pages have been touched */
+};
+
+struct xlate_config {
+	struct tlb_config tlb;     /* unified L1 TLB (--tlb) */
+	struct tlb_config itlb;    /* split L1: instruction fetches (--itlb) */
+	struct tlb_config dtlb;    /* split L1: loads, stores, modifies (--dtlb) */
+	struct tlb_config stlb;    /* unified L2 TLB (--stlb) */
+	struct pt_config pt;       /* the page table and its walk caches */
+	uint32_t page_shift;       /* log2 base page size (--page-size) */
+	enum xlate_huge huge;      /* huge-page mode */
+	uint32_t huge_shift;       /* log2 huge page size (FIXED, AUTO) */
+	double thp_fraction;       /* AUTO: fraction of a region touched, (0, 1] */
+	int asid_tagged;           /* 1: entries tagged by ASID; 0: flush on a switch */
+	uint64_t seed;             /* for random TLB replacement */
+	struct xlate_latency lat;  /* the cost model */
+	uint32_t interleave;       /* refs per turn when interleaving traces */
+	int tlb_only;              /* tlb-curve: no page table, no range check */
+};
+
+/* "off", "2M", "1G", "auto" (any size a page-table level maps) into c->huge
+ * and c->huge_shift; checked against the geometry by xlate_config_check(). */
+int xlate_parse_huge(const char *s, struct xlate_config *c, struct vm_diag *d);
+/* Check everything and complete the derived parts (pt geometry, AUTO's huge
+ * size).  Errors name the option and what is allowed. */
+int xlate_config_check(struct xlate_config *c, struct vm_diag *d);
+
+/* ------------------------------------------------------------- results */
+
+struct tlb_stats {
+	uint64_t hits;         /* lookups that found the translation */
+	uint64_t misses;       /* lookups that did not */
+	uint64_t compulsory;   /* misses on a translation this TLB never saw */
+	uint64_t capacity;     /* other misses a fully associative LRU TLB of
+				  the same size would also take */
+	uint64_t conflict;     /* misses the fully associative TLB would not take */
+	uint64_t invalidation; /* misses on a translation a flush, shootdown or
+				  huge-page promotion removed (and that the
+				  fully associative TLB holds) */
+};
+
+struct xlate_stats {
+	struct tlb_stats tlb, itlb, dtlb, stlb; /* per TLB (zero when absent) */
+	uint64_t refs;             /* references translated */
+	uint64_t walks;            /* page-table walks (misses in the last TLB level) */
+	uint64_t walk_refs;        /* memory references the walks made */
+	uint64_t pwc_hits;         /* walks shortened by a page-walk cache */
+	uint64_t switches;         /* address-space switches */
+	uint64_t flushes;          /* TLB flushes (switches without ASID tags) */
+	uint64_t shootdowns;       /* TLB entries removed by evictions and promotions,
+				      summed over the TLB levels */
+	uint64_t promotions;       /* regions promoted to huge pages (AUTO) */
+	uint64_t translations;     /* translations mapped at the end (base + huge) */
+	uint64_t asids;            /* address spaces seen */
+	uint64_t pt_level_pages[PT_MAX_LEVELS]; /* table pages per level, leaf first */
+	uint64_t pt_pages;         /* table pages, all levels */
+	uint64_t pt_bytes;         /* their bytes (2^bits * pte_size each) */
+	uint64_t pt_linear_bytes;  /* one linear table per address space;
+				      UINT64_MAX when it does not fit 64 bits */
+	double xlate_ns;           /* modelled translation time, total */
+	double access_ns;          /* modelled time of all references, total */
+};
+
+/* -------------------------------------------------------- replaying */
+
+/*
+ * Several traces as one stream: QUANTUM references from each in turn
+ * (round robin, skipping finished traces); trace i's asid a becomes
+ * a * n + i, so each trace is its own address space.  n == 1 passes
+ * through (asids unchanged, quantum ignored).
+ */
+struct xlate_source;
+int xlate_source_open(struct xlate_source **out, const char *const *paths, int n,
+		      const struct trace_format *fmt, uint32_t quantum,
+		      struct vm_diag *d);
+long xlate_source_read(struct xlate_source *s, struct ref *buf, size_t cap);
+uint64_t xlate_source_nread(const struct xlate_source *s);
+void xlate_source_close(struct xlate_source *s);
+
+/* Streaming: one configuration (translation + paging), one pass, memory
+ * bounded by the distinct pages. */
+struct xlate;
+int xlate_new(struct xlate **out, const struct xlate_config *xc,
+	      const struct engine_config *ec, struct vm_diag *d);
+int xlate_refs(struct xlate *x, const struct ref *refs, size_t n, struct vm_diag *d);
+int xlate_result(struct xlate *x, struct engine_stats *est, struct xlate_stats *xst,
+		 struct vm_diag *d);
+void xlate_free(struct xlate *x);
+
+/* Loaded: the source decoded once into page ids (4 bytes and 1 bit per
+ * reference; 4 more with need_next, for OPT), then any number of paging
+ * configurations replayed over it, each with the translation model of xc. */
+struct xlate_trace;
+int xlate_load(struct xlate_trace **out, struct xlate_source *src,
+	       const struct xlate_config *xc, int need_next,
+	       void (*progress)(uint64_t refs), struct vm_diag *d);
+int xlate_run_loaded(const struct xlate_trace *t, const struct engine_config *ec,
+		     struct engine_stats *est, struct xlate_stats *xst,
+		     struct vm_diag *d);
+uint64_t xlate_trace_refs(const struct xlate_trace *t);
+void xlate_trace_free(struct xlate_trace *t);
+
+/*
+ * tlb-curve: one TLB alone (no paging, no walks, ASID-tagged) at many sizes,
+ * streaming src once: LRU points all come from one stack pass (a stack per
+ * set for every set count asked, Mattson et al. 1970 / Hill and Smith 1989),
+ * other policies run a TLB per point over the same stream.  From xc only the
+ * page size, huge pages (off or fixed) and the seed count.
+ */
+struct tlb_curve_point {
+	struct tlb_config tlb;  /* in: entries, ways, policy */
+	struct tlb_stats st;    /* out */
+	int one_pass;           /* out: 1 if the stack pass computed it */
+};
+int xlate_tlb_curve(struct xlate_source *src, const struct xlate_config *xc,
+		    struct tlb_curve_point *pts, size_t n, void (*progress)(uint64_t refs),
+		    struct vm_diag *d);
 
 #endif

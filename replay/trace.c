@@ -21,12 +21,16 @@
  *
  * Writers write to PATH.tmp.XXXXXX (mkstemp, same directory, so rename() is
  * atomic) and rename it onto PATH only in trace_writer_close(), after a
- * successful flush and fsync; trace_writer_abort() unlinks it.  A crashed or
+ * successful flush and fsync; trace_writer_abort() unlinks it.  Two
+ * exceptions: when PATH exists and is not a regular file (/dev/null, a FIFO)
+ * it is written in place, and when PATH is a symbolic link the file it points
+ * to is replaced, so the link survives.  A crashed or
  * killed run therefore never leaves a half-written PATH, only a temporary
  * (which, for native traces, is itself a readable partial trace).  After
  * trace_writer_abort() has closed the file, w->f and w->gz are NULL: a format's
  * wclose() must then only free its state, and trace_sink_write() drops bytes.
  */
+#define _XOPEN_SOURCE 700 /* realpath(3), beside the Makefile's POSIX 2008 */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,20 +231,20 @@ static int writer_finish_file(struct trace_writer *w)
 	if (fflush(w->f) != 0 && rc == 0)
 		rc = vm_fail(w->diag, VM_ERR_IO, "%s: write error: %s", w->path,
 			     strerror(errno));
-	if (w->tmp) {
-		if (rc == 0 && fsync(fileno(w->f)) != 0 && errno != EINVAL)
-			rc = vm_fail(w->diag, VM_ERR_IO, "%s: fsync: %s", w->path,
-				     strerror(errno));
-		if (fclose(w->f) != 0 && rc == 0)
-			rc = vm_fail(w->diag, VM_ERR_IO, "%s: write error: %s",
-				     w->path, strerror(errno));
-	}
+	if (w->tmp && rc == 0 && fsync(fileno(w->f)) != 0 && errno != EINVAL)
+		rc = vm_fail(w->diag, VM_ERR_IO, "%s: fsync: %s", w->path,
+			     strerror(errno));
+	if (w->f != stdout && fclose(w->f) != 0 && rc == 0)
+		rc = vm_fail(w->diag, VM_ERR_IO, "%s: write error: %s", w->path,
+			     strerror(errno));
 	w->f = NULL;
 	return rc;
 }
 
 static void writer_free(struct trace_writer *w)
 {
+	if (w->tmp)
+		vm_temp_unregister(w->tmp);
 	free(w->path);
 	free(w->tmp);
 	free(w);
@@ -250,8 +254,10 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 		      const struct trace_format *fmt, int gzip, struct vm_diag *d)
 {
 	struct trace_writer *w;
+	struct stat sb;
 	size_t plen;
 	mode_t mask;
+	char *real;
 	int fd = -1, gzfd, rc;
 
 	*out = NULL;
@@ -277,7 +283,25 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 	if (strcmp(path, "-") == 0) {
 		w->f = stdout;
 		fd = 1;
+	} else if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* a device or FIFO ("-o /dev/null"): write in place, as renaming
+		 * a temporary onto it would replace the device node itself */
+		w->f = fopen(path, "wb");
+		if (!w->f) {
+			rc = vm_fail(d, VM_ERR_IO, "%s: cannot open: %s", path,
+				     strerror(errno));
+			goto fail;
+		}
+		fd = fileno(w->f);
 	} else {
+		/* through a symbolic link, replace the file it names, not the
+		 * link; messages then name that file */
+		if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) &&
+		    (real = realpath(path, NULL)) != NULL) {
+			free(w->path);
+			w->path = real;
+			path = real;
+		}
 		plen = strlen(path) + sizeof ".tmp.XXXXXX";
 		w->tmp = malloc(plen);
 		if (!w->tmp) {
@@ -293,6 +317,7 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 			w->tmp = NULL;
 			goto fail;
 		}
+		vm_temp_register(w->tmp);
 		/* mkstemp makes 0600; give the output the usual 0666 & ~umask
 		 * (reading the umask means setting it back at once) */
 		mask = umask(0);
@@ -341,7 +366,7 @@ fail_opened:
 fail:
 	if (w->gz)
 		gzclose((gzFile)w->gz);
-	if (w->f && w->tmp)
+	if (w->f && w->f != stdout)
 		fclose(w->f);
 	if (w->tmp)
 		unlink(w->tmp);

@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,9 +151,19 @@ int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 	size_t n;
 	int fd;
 
+	struct stat st;
+	mode_t mask;
+
 	memset(o, 0, sizeof *o);
 	if (!path || strcmp(path, "-") == 0) {
 		o->f = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		o->f = fopen(path, "w");
+		if (!o->f)
+			return vm_fail(d, VM_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+		o->owned = 1;
 		return 0;
 	}
 	n = strlen(path) + sizeof ".tmp.XXXXXX";
@@ -168,12 +179,17 @@ int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 		memset(o, 0, sizeof *o);
 		return vm_fail(d, VM_ERR_IO, "%s: cannot create: %s", path, strerror(e));
 	}
-	/* mkstemp makes the file 0600; results are ordinary files */
-	fchmod(fd, 0644);
+	vm_temp_register(o->tmp);
+	/* mkstemp makes the file 0600; results are ordinary files, 0666 & ~umask
+	 * (reading the umask means setting it, so set it straight back) */
+	mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
 	o->f = fdopen(fd, "w");
 	if (!o->f) {
 		close(fd);
 		unlink(o->tmp);
+		vm_temp_unregister(o->tmp);
 		free(o->path);
 		free(o->tmp);
 		memset(o, 0, sizeof *o);
@@ -188,7 +204,10 @@ int outfile_commit(struct outfile *o, struct vm_diag *d)
 
 	if (!o->tmp) {
 		bad = fflush(o->f) != 0 || ferror(o->f);
-		return bad ? vm_fail(d, VM_ERR_IO, "writing to standard output failed") : 0;
+		if (o->owned)
+			bad |= fclose(o->f) != 0;
+		memset(o, 0, sizeof *o);
+		return bad ? vm_fail(d, VM_ERR_IO, "writing the output failed") : 0;
 	}
 	bad = fflush(o->f) != 0 || ferror(o->f);
 	bad |= fclose(o->f) != 0;
@@ -197,12 +216,14 @@ int outfile_commit(struct outfile *o, struct vm_diag *d)
 		int e = errno;
 
 		unlink(o->tmp);
+		vm_temp_unregister(o->tmp);
 		vm_fail(d, VM_ERR_IO, "%s: cannot write: %s", o->path, strerror(e));
 		free(o->path);
 		free(o->tmp);
 		memset(o, 0, sizeof *o);
 		return VM_ERR_IO;
 	}
+	vm_temp_unregister(o->tmp);
 	free(o->path);
 	free(o->tmp);
 	memset(o, 0, sizeof *o);
@@ -211,12 +232,101 @@ int outfile_commit(struct outfile *o, struct vm_diag *d)
 
 void outfile_abort(struct outfile *o)
 {
+	if (o->owned && o->f)
+		fclose(o->f);
 	if (o->tmp) {
 		if (o->f)
 			fclose(o->f);
 		unlink(o->tmp);
+		vm_temp_unregister(o->tmp);
 	}
 	free(o->path);
 	free(o->tmp);
 	memset(o, 0, sizeof *o);
+}
+
+/*
+ * The registry of temporaries is a fixed array of pointers so the signal
+ * handler needs nothing but unlink(), which is async-signal-safe.  Slots are
+ * claimed and released with atomic exchanges, as batch runs write from
+ * several threads.
+ */
+static const char *volatile vm_temps[VM_MAX_TEMPS];
+
+void vm_temp_register(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < VM_MAX_TEMPS; i++) {
+		const char *expected = NULL;
+
+		if (__atomic_compare_exchange_n(&vm_temps[i], &expected, path, 0,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return;
+	}
+}
+
+void vm_temp_unregister(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < VM_MAX_TEMPS; i++) {
+		const char *expected = path;
+
+		if (__atomic_compare_exchange_n(&vm_temps[i], &expected, NULL, 0,
+						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return;
+	}
+}
+
+static void vm_signal_cleanup(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < VM_MAX_TEMPS; i++) {
+		const char *p = __atomic_load_n(&vm_temps[i], __ATOMIC_SEQ_CST);
+
+		if (p)
+			unlink(p);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void vm_cleanup_on_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = vm_signal_cleanup;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction old;
+
+		/* a signal ignored on entry (nohup, a shell's background job)
+		 * stays ignored, as the user asked */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+uint64_t vm_mem_available(void)
+{
+	char line[256];
+	unsigned long long kb;
+	FILE *f = fopen("/proc/meminfo", "r");
+	uint64_t avail = UINT64_MAX;
+
+	if (!f)
+		return avail;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1) {
+			avail = (uint64_t)kb * 1024;
+			break;
+		}
+	fclose(f);
+	return avail;
 }

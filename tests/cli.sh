@@ -168,6 +168,16 @@ expect_fail "no partial result" 1 "badline.txt:3" "$VMSIM" replay badline.txt -p
 check "no result file" "$(ls res.csv* 2>/dev/null)" ""
 expect_fail "no partial convert" 1 "trunc.txt.gz" "$VMSIM" convert trunc.txt.gz -o conv.vmt
 check "no converted file" "$(ls conv.vmt* 2>/dev/null)" ""
+# a signal mid-way removes the temporary: convert blocks reading a slow pipe
+rm -f sig.vmt*
+{ seq 1 1000; sleep 30; } | "$VMSIM" convert - -o sig.vmt -q --input-format text &
+vpid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do ls sig.vmt.tmp.* >/dev/null 2>&1 && break; sleep 0.2; done
+ls sig.vmt.tmp.* >/dev/null 2>&1 && ok || bad "convert made no temporary to test with"
+kill -TERM $vpid
+wait $vpid
+check "SIGTERM exit status" "$?" 143
+check "no file after SIGTERM" "$(ls sig.vmt* 2>/dev/null)" ""
 expect_fail "unwritable output" 1 "cannot create" "$VMSIM" replay belady.txt -p lru -n 4 -o /nonexistent/dir/x.csv
 
 finish

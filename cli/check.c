@@ -1,0 +1,109 @@
+/*
+ * cli/check.c - vmsim check: compare results with a baseline, for CI.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct opt check_opts[] = {
+	{ "baseline", 'b', "BASE.csv", NULL, "the results to compare against (required)", NULL },
+	{ "tolerance", 't', "X", "0",
+	  "relative tolerance: 0.01 or 1% lets a value move by 1% of the baseline", NULL },
+	{ "abs-tolerance", 0, "A", "0", "absolute tolerance: a move of at most A passes too", NULL },
+	{ "key", 0, "COLS", NULL,
+	  "columns that identify a row [default: the baseline's configuration columns]", NULL },
+	{ "metrics", 0, "COLS", NULL,
+	  "columns to compare [default: the baseline's metric columns]", NULL },
+	{ "junit", 0, "FILE", NULL, "also write the verdict as JUnit XML to FILE", NULL },
+	{ "all", 0, NULL, NULL, "list unchanged values in the diff table too", NULL },
+	OPT_FORMAT,
+	OPT_OUTPUT,
+	OPT_HELP,
+	OPT_END,
+};
+
+/* "0.05" or "5%" -> 0.05; -1 if not a non-negative number. */
+static double parse_tolerance(const char *s, int percent_ok)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || !isfinite(v) || v < 0)
+		return -1;
+	if (percent_ok && *end == '%' && end[1] == 0)
+		return v / 100;
+	return *end ? -1 : v;
+}
+
+static int check_cli_run(struct args *a)
+{
+	struct check_opts o = { 0 };
+	struct check_report rp;
+	struct vm_diag d = { 0 };
+	struct csv res, base;
+	enum report_format rf;
+	const char *bpath = cli_arg(a, "baseline"), *junit = cli_arg(a, "junit");
+	int rc;
+
+	if (!bpath)
+		return cli_usage("--baseline BASE.csv is required");
+	if ((rc = cli_report_format(a, &rf)))
+		return rc;
+	o.tolerance = parse_tolerance(cli_arg(a, "tolerance"), 1);
+	o.abs_tolerance = parse_tolerance(cli_arg(a, "abs-tolerance"), 0);
+	if (o.tolerance < 0)
+		return cli_usage("--tolerance '%s' is not a non-negative number or percentage",
+				 cli_arg(a, "tolerance"));
+	if (o.abs_tolerance < 0)
+		return cli_usage("--abs-tolerance '%s' is not a non-negative number",
+				 cli_arg(a, "abs-tolerance"));
+	o.keys = cli_arg(a, "key");
+	o.metrics = cli_arg(a, "metrics");
+	o.all = cli_flag(a, "all");
+	if (csv_read(&res, a->pos[0], &d))
+		return cli_fail(&d);
+	if (csv_read(&base, bpath, &d)) {
+		csv_free(&res);
+		return cli_fail(&d);
+	}
+	rc = check_run(&res, &base, &o, &rp, &d);
+	csv_free(&res);
+	csv_free(&base);
+	if (rc) {
+		check_report_free(&rp);
+		return cli_fail(&d);
+	}
+	if (rp.diff.nrows || rf != REPORT_TABLE || strcmp(cli_arg(a, "output"), "-"))
+		rc = cli_write_table(a, &rp.diff, rf);
+	if (!rc && junit && check_junit_write(&rp, junit, &d))
+		rc = cli_fail(&d);
+	if (!rc) {
+		fprintf(stderr, "%s: %s: %zu rows, %zu values compared: %zu changed, %zu beyond "
+			"tolerance, %zu rows missing, %zu new rows\n", cli_cmd_name,
+			rp.failed || rp.missing ? "FAIL" : "ok", rp.rows, rp.values, rp.changed,
+			rp.failed, rp.missing, rp.extra);
+		rc = rp.failed || rp.missing ? EXIT_FAILURE : 0;
+	}
+	check_report_free(&rp);
+	return rc;
+}
+
+const struct cmd check_cmd = {
+	.name = "check",
+	.usage = "RESULT.csv --baseline BASE.csv [--tolerance X] [--junit FILE]",
+	.summary = "compare results with a baseline; fail when a metric moved or a row is missing",
+	.details = "Rows are matched by their configuration columns (trace, policy, frames,\n"
+		"page_size, seed, ...), and their metrics (hits, faults, hit_rate, evictions,\n"
+		"writebacks, ...) compared.  The diff table lists every value that changed\n"
+		"(FAIL beyond the tolerance, within inside it), every baseline row missing\n"
+		"from the result, and every new row; a summary goes to stderr.  A value\n"
+		"passes when |result - baseline| <= max(X * |baseline|, A).  Exit status 0\n"
+		"when nothing moved beyond the tolerance and no row is missing, 1 otherwise\n"
+		"(new rows do not fail), 2 for a bad command line.",
+	.opts = check_opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.run = check_cli_run,
+};

@@ -1,0 +1,66 @@
+/*
+ * cli/plot.c - vmsim plot: a figure from a results file, drawn by gnuplot.
+ */
+#include <stdlib.h>
+
+#include "cli.h"
+
+static const struct opt plot_opts[] = {
+	{ "output", 'o', "FIG", NULL,
+	  "the image to write (required): FIG.png, FIG.svg or FIG.pdf; FIG.gp and FIG.dat "
+	  "are written beside it", NULL },
+	{ "metric", 'm', "M", "hit-rate",
+	  "y axis: hit-rate, faults, miss-ratio, or any numeric column", NULL },
+	{ "x", 0, "COL", "frames", "x axis column", NULL },
+	{ "log-x", 0, NULL, NULL, "logarithmic x axis (base 2)", NULL },
+	{ "log-y", 0, NULL, NULL, "logarithmic y axis (base 10)", NULL },
+	{ "title", 't', "TEXT", NULL, "figure title [default: TRACE: METRIC vs memory size]", NULL },
+	{ "trace", 0, "TRACE", NULL, "only the rows of this trace (as in the trace column)", NULL },
+	{ "series", 0, "COLS", NULL, "columns that tell lines of one policy apart [default: "
+	  "those that vary at one x]", NULL },
+	{ "script-only", 0, NULL, NULL, "write FIG.gp and FIG.dat but do not run gnuplot", NULL },
+	OPT_HELP,
+	OPT_END,
+};
+
+static int plot_run(struct args *a)
+{
+	struct plot_opts o = { 0 };
+	struct vm_diag d = { 0 };
+	struct csv c;
+	const char *out = cli_arg(a, "output");
+	int rc;
+
+	if (!out)
+		return cli_usage("--output FIG.png|FIG.svg|FIG.pdf is required");
+	o.metric = cli_arg(a, "metric");
+	o.x = cli_arg(a, "x");
+	o.title = cli_arg(a, "title");
+	o.log_x = cli_flag(a, "log-x");
+	o.log_y = cli_flag(a, "log-y");
+	o.only_trace = cli_arg(a, "trace");
+	o.series = cli_arg(a, "series");
+	o.render = !cli_flag(a, "script-only");
+	if (csv_read(&c, a->pos[0], &d))
+		return cli_fail(&d);
+	rc = plot_write(&c, &o, out, &d);
+	csv_free(&c);
+	return rc ? cli_fail(&d) : 0;
+}
+
+const struct cmd plot_cmd = {
+	.name = "plot",
+	.usage = "RESULT.csv -o FIG.{png,svg,pdf} [--metric M] [options]",
+	.summary = "draw a results file with gnuplot: one line per policy against memory size",
+	.details = "Reads a CSV written by replay, curve or batch and draws --metric against\n"
+		"--x, one series per policy (and per value of any other configuration column\n"
+		"that varies, such as page_size or trace).  Every policy has one fixed colour\n"
+		"and marker in every figure; OPT, a bound, is dashed.  The image type comes\n"
+		"from the extension (png: pngcairo, svg, pdf: pdfcairo).  FIG.gp and FIG.dat\n"
+		"are written beside the image so the figure can be restyled and redrawn with\n"
+		"'gnuplot FIG.gp'.  Every file appears complete or not at all.",
+	.opts = plot_opts,
+	.min_pos = 1,
+	.max_pos = 1,
+	.run = plot_run,
+};

@@ -1,0 +1,949 @@
+/*
+ * tlb.c - set-associative TLBs of any size and associativity, the 3C (+1)
+ * classification of their misses, and the one-pass stack simulation behind
+ * `vmsim tlb-curve`.
+ *
+ * THE TLB.  A TLB of E entries and W ways has S = E / W sets; a translation
+ * goes to set (VPN mod S), where VPN is the page number at the translation's
+ * own page size, so E need not be a power of two (1536:12 has 128 sets, 48:4
+ * has 12) and W may be 1 (direct-mapped) or E ("full": one set).  Tags are
+ * translation ids (tids): xlate.c numbers every distinct (address space, page
+ * size, page number) densely, so one 32-bit compare checks the address space
+ * and the page at once, and per-translation state is a plain array index.
+ *
+ * Two organisations of a set, chosen when the TLB is made:
+ *
+ *   ordered (LRU or FIFO, W <= 16)     ops (any policy, or W > 16)
+ *
+ *   set s: [ t7 | t2 | t9 | -- ]       set s: way 0  way 1  way 2  way 3
+ *            MRU (LRU) or newest          [ t2 | t9 | -- | t7 ]  + a policy
+ *            (FIFO) first; cnt[s] = 3      instance for W frames (policy.h),
+ *                                          a stack of empty ways, and for
+ *                                          W > 16 where[tid] = slot
+ *
+ * Ordered sets are what hardware-minded simulators keep: a lookup scans at
+ * most W tags in one or two cache lines, an LRU hit moves the tag to the
+ * front, a miss shifts the set by one and drops the last tag.  Every other
+ * policy (random, clock, LFU, and LRU/FIFO beyond 16 ways) reuses the
+ * replacement policies of policies/ unchanged: each set is a tiny memory of W
+ * frames, driven through the same hit/fill/victim seam the engine uses, with
+ * way numbers as frame numbers.  A TLB must also drop single entries
+ * (shootdowns, promotions) and everything (a flush), which the seam has no
+ * call for; an emptied way goes on the set's free stack and the next miss in
+ * that set fills it without asking for a victim, the way hardware fills an
+ * invalid way first.  Every policy in policies/ accepts a fill of a frame it
+ * already holds (LRU and FIFO relink it, clock sets its bit, LFU restarts its
+ * count, random ignores it), so this stays inside the contract's spirit; the
+ * tests check that the two organisations agree for LRU and FIFO.  OPT is
+ * refused: a TLB does not know the future.  Randomized policies get one
+ * generator per set, seeded seed + (set << 32), and every set its own clock
+ * (its lookups so far), so LFU ages a set every K lookups of that set: a set
+ * is exactly a memory of W frames replaying the lookups that map to it.
+ *
+ * Cost per lookup: ordered, O(W) compares in the set, usually one; ops, a
+ * scan or one array load, then an indirect call.  The last translation looked
+ * up is remembered: looking it up again (the common case: consecutive fetches
+ * from one code page) costs one compare, since it is still present and most
+ * recent.  Any event (flush, invalidation) forgets it.
+ *
+ * 3C.  Misses are classified as Hill does for caches (M. D. Hill and A. J.
+ * Smith, "Evaluating associativity in CPU caches", IEEE Trans. Computers
+ * 38(12), 1989) and Dinero IV reports them: beside the real TLB runs a fully
+ * associative LRU TLB of the same size over the same lookups, a doubly linked
+ * recency list over tids (tt[].prev/next, O(1) per lookup).  A miss is
+ *
+ *   compulsory    the tid was never looked up here before;
+ *   capacity      else, the fully associative TLB misses too;
+ *   invalidation  else, the entry was removed by a flush, shootdown or
+ *                 promotion (the "coherence" fourth C) and not refilled;
+ *   conflict      else: the set mapping (or the policy) lost it.
+ *
+ * Each miss is classified on its own, so the four always sum to the misses
+ * and none is negative.  The fully associative shadow sees no invalidations:
+ * it measures the reference stream, not the operating system.
+ *
+ * TLB-CURVE.  LRU is a stack algorithm per set: with S sets fixed, a set of W
+ * ways holds exactly the W most recent tids of that set, so one pass that
+ * records each lookup's depth in its set's recency stack gives the hit count
+ * of every W at once (R. L. Mattson, J. Gecsei, D. R. Slutz and I. L.
+ * Traiger, "Evaluation techniques for storage hierarchies", IBM Systems J.
+ * 9(2), 1970; per-set stacks as in Hill and Smith 1989).  The pass keeps one
+ * stack per set for every set count asked (each stack only as deep as the
+ * largest W asked for that set count), plus the fully associative stack for
+ * the 3C split, and updates them all per reference.  Set stacks are arrays
+ * kept MRU first: a lookup at depth d costs O(d <= W), which real traces keep
+ * small.  The fully associative stack can be thousands deep, so it is a
+ * linked list with a marker at each size asked (tc_fa_touch): a reference
+ * costs O(sizes its depth passes), not O(depth).  A lookup of the previous
+ * reference's tid costs one compare for all sizes.
+ * Other policies are not stack algorithms and replay each size.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay.h"
+#include "xlate_int.h"
+#include "policy.h"
+
+enum tlb_kind {
+	TLB_K_LRU,   /* ordered, MRU first */
+	TLB_K_FIFO,  /* ordered, newest first */
+	TLB_K_OPS,   /* ways as frames of a policy instance per set */
+};
+
+#define TLB_PREFETCH 8 /* lookups ahead whose per-tid state is prefetched */
+
+/* per-tid flag bits */
+#define TF_SEEN 0x1u  /* looked up here before */
+#define TF_FA 0x2u    /* in the fully associative LRU shadow */
+#define TF_INVAL 0x4u /* last removed by an invalidation, not refilled since */
+
+/* What a TLB keeps per translation, together: one cache line to touch. */
+struct tlb_tid {
+	uint32_t prev;  /* shadow: towards the MRU end */
+	uint32_t next;  /* shadow: towards the LRU end */
+	uint32_t flag;  /* TF_* */
+};
+
+struct tlb {
+	uint32_t entries;                /* E */
+	uint32_t ways;                   /* W */
+	uint32_t sets;                   /* S = E / W */
+	uint32_t mask;                   /* S - 1 when S is a power of two */
+	int pow2;                        /* S is a power of two */
+	enum tlb_kind kind;              /* set organisation */
+	uint32_t *tag;                   /* S * W tids; XL_NONE = empty (ops) */
+	uint32_t *cnt;                   /* ordered: valid tags per set */
+	const struct policy_ops *ops;    /* ops: the replacement policy */
+	void **pst;                      /* ops: its state, one per set */
+	uint64_t *sclock;                /* ops: per set, lookups so far (its clock) */
+	uint32_t *nfree;                 /* ops: empty ways per set */
+	uint32_t *freew;                 /* ops: S * W stack of empty ways */
+	uint32_t *where;                 /* ops, W > 16: per tid, slot or XL_NONE */
+	uint32_t *setof;                 /* S not a power of two: per tid, set */
+	struct tlb_tid *tt;              /* per tid: shadow links and flags */
+	uint32_t fa_mru;                 /* shadow's most recent tid */
+	uint32_t fa_lru;                 /* shadow's least recent tid */
+	uint32_t fa_n;                   /* tids in the shadow (<= E) */
+	uint32_t cap;                    /* length of the per-tid arrays */
+	uint32_t last;                   /* tid looked up last; XL_NONE after an event */
+	uint32_t last_set;               /* ops: its set */
+	uint32_t last_way;               /* ops: its way */
+	struct tlb_stats st;             /* counters */
+};
+
+/* ------------------------------------------------------------- parsing */
+
+int tlb_parse(const char *opt, const char *spec, struct tlb_config *c,
+	      struct vm_diag *d)
+{
+	char buf[128], *w, *p, names[128];
+	uint64_t e, ways;
+
+	memset(c, 0, sizeof *c);
+	if (strlen(spec) >= sizeof buf)
+		return vm_fail(d, VM_ERR_USAGE, "%s '%.40s...' is too long", opt, spec);
+	strcpy(buf, spec);
+	w = strchr(buf, ':');
+	if (!w)
+		goto syntax;
+	*w++ = 0;
+	p = strchr(w, ':');
+	if (p)
+		*p++ = 0;
+	if (buf[0] == '-' || parse_u64(buf, &e))
+		goto syntax;
+	if (e < 1 || e > TLB_MAX_ENTRIES)
+		return vm_fail(d, VM_ERR_USAGE, "%s %s: entries must be from 1 to %u",
+			       opt, spec, TLB_MAX_ENTRIES);
+	if (strcmp(w, "full") == 0)
+		ways = e;
+	else if (w[0] == '-' || parse_u64(w, &ways))
+		goto syntax;
+	if (ways < 1)
+		return vm_fail(d, VM_ERR_USAGE, "%s %s: ways must be at least 1 (or full)",
+			       opt, spec);
+	if (ways > e)
+		return vm_fail(d, VM_ERR_USAGE,
+			       "%s %s: more ways (%llu) than entries (%llu); at most %llu, or full",
+			       opt, spec, (unsigned long long)ways, (unsigned long long)e,
+			       (unsigned long long)e);
+	if (e % ways)
+		return vm_fail(d, VM_ERR_USAGE,
+			       "%s %s: %llu ways do not divide %llu entries; use a divisor of %llu, or full",
+			       opt, spec, (unsigned long long)ways, (unsigned long long)e,
+			       (unsigned long long)e);
+	c->entries = (uint32_t)e;
+	c->ways = (uint32_t)ways;
+	c->policy = &lru_ops;
+	if (p) {
+		c->policy = policy_find(p);
+		if (!c->policy)
+			return vm_fail(d, VM_ERR_USAGE, "%s %s: unknown policy '%s'; known: %s",
+				       opt, spec, p, policy_names(names, sizeof names, " "));
+		if (c->policy->flags & POLICY_NEEDS_FUTURE)
+			return vm_fail(d, VM_ERR_USAGE,
+				       "%s %s: policy '%s' needs the future, which a TLB does not know; "
+				       "use lru, fifo, random, lfu or clock", opt, spec, p);
+	}
+	return 0;
+syntax:
+	return vm_fail(d, VM_ERR_USAGE,
+		       "%s '%s' is not ENTRIES:WAYS[:POLICY] (examples: 64:4, 1536:12, 64:full, 64:4:fifo)",
+		       opt, spec);
+}
+
+const char *tlb_format(const struct tlb_config *c, char *buf, size_t n)
+{
+	const char *pol = c->policy ? c->policy->name : "lru";
+
+	if (!c->entries)
+		snprintf(buf, n, "%s", "");
+	else if (c->ways == c->entries && c->entries > 1)
+		snprintf(buf, n, "%u:full:%s", c->entries, pol);
+	else
+		snprintf(buf, n, "%u:%u:%s", c->entries, c->ways, pol);
+	return buf;
+}
+
+/* ---------------------------------------------------------- life cycle */
+
+void tlb_free(struct tlb *t)
+{
+	uint32_t s;
+
+	if (!t)
+		return;
+	if (t->pst) {
+		for (s = 0; s < t->sets; s++)
+			t->ops->destroy(t->pst[s]);
+		free(t->pst);
+	}
+	free(t->tag);
+	free(t->cnt);
+	free(t->sclock);
+	free(t->nfree);
+	free(t->freew);
+	free(t->where);
+	free(t->setof);
+	free(t->tt);
+	free(t);
+}
+
+/* every way of set s empty, ways popped in order 0, 1, 2, ... */
+static void tlb_ops_empty_set(struct tlb *t, uint32_t s)
+{
+	uint32_t w, *fw = t->freew + (size_t)s * t->ways;
+
+	for (w = 0; w < t->ways; w++)
+		fw[w] = t->ways - 1 - w;
+	t->nfree[s] = t->ways;
+}
+
+int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int generic)
+{
+	struct policy_params pp = { 0 };
+	struct tlb *t;
+	size_t n;
+	uint32_t s;
+
+	*out = NULL;
+	assert(c->entries && c->ways && c->entries % c->ways == 0);
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return VM_ERR_NOMEM;
+	t->entries = c->entries;
+	t->ways = c->ways;
+	t->sets = c->entries / c->ways;
+	t->pow2 = (t->sets & (t->sets - 1)) == 0;
+	t->mask = t->sets - 1;
+	t->ops = c->policy ? c->policy : &lru_ops;
+	t->last = t->fa_mru = t->fa_lru = XL_NONE;
+	if (!generic && t->ways <= TLB_SCAN_MAX && t->ops == &lru_ops)
+		t->kind = TLB_K_LRU;
+	else if (!generic && t->ways <= TLB_SCAN_MAX && t->ops == &fifo_ops)
+		t->kind = TLB_K_FIFO;
+	else
+		t->kind = TLB_K_OPS;
+	n = (size_t)t->entries;
+	t->tag = malloc(n * sizeof *t->tag);
+	if (!t->tag)
+		goto nomem;
+	memset(t->tag, 0xff, n * sizeof *t->tag);
+	if (t->kind != TLB_K_OPS) {
+		t->cnt = calloc(t->sets, sizeof *t->cnt);
+		if (!t->cnt)
+			goto nomem;
+	} else {
+		t->pst = calloc(t->sets, sizeof *t->pst);
+		t->sclock = calloc(t->sets, sizeof *t->sclock);
+		t->nfree = malloc(t->sets * sizeof *t->nfree);
+		t->freew = malloc(n * sizeof *t->freew);
+		if (!t->pst || !t->sclock || !t->nfree || !t->freew)
+			goto nomem;
+		pp.frames = t->ways;
+		for (s = 0; s < t->sets; s++) {
+			pp.seed = seed + ((uint64_t)s << 32);
+			if (t->ops->create(&t->pst[s], &pp))
+				goto nomem;
+			tlb_ops_empty_set(t, s);
+		}
+	}
+	*out = t;
+	return 0;
+nomem:
+	tlb_free(t);
+	return VM_ERR_NOMEM;
+}
+
+static int grow32(uint32_t **p, uint32_t old, uint32_t n, int fill)
+{
+	uint32_t *q = realloc(*p, (size_t)n * sizeof *q);
+
+	if (!q)
+		return VM_ERR_NOMEM;
+	memset(q + old, fill, (size_t)(n - old) * sizeof *q);
+	*p = q;
+	return 0;
+}
+
+int tlb_reserve(struct tlb *t, uint32_t ntids)
+{
+	uint32_t n = t->cap ? t->cap : 1024, i;
+	struct tlb_tid *tt;
+
+	if (ntids <= t->cap)
+		return 0;
+	while (n < ntids)
+		n *= 2;
+	tt = realloc(t->tt, (size_t)n * sizeof *tt);
+	if (!tt)
+		return VM_ERR_NOMEM;
+	for (i = t->cap; i < n; i++) {
+		tt[i].prev = tt[i].next = XL_NONE;
+		tt[i].flag = 0;
+	}
+	t->tt = tt;
+	if (t->kind == TLB_K_OPS && t->ways > TLB_SCAN_MAX &&
+	    grow32(&t->where, t->cap, n, 0xff))
+		return VM_ERR_NOMEM;
+	if (!t->pow2 && grow32(&t->setof, t->cap, n, 0xff))
+		return VM_ERR_NOMEM;
+	t->cap = n;
+	return 0;
+}
+
+void tlb_get_stats(const struct tlb *t, struct tlb_stats *st)
+{
+	*st = t->st;
+}
+
+/* ------------------------------------------------------------ the model */
+
+static inline uint32_t tlb_set(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
+{
+	uint32_t s;
+
+	if (t->pow2)
+		return (uint32_t)tvpn[tid] & t->mask;
+	s = t->setof[tid];
+	if (s == XL_NONE)
+		s = t->setof[tid] = (uint32_t)(tvpn[tid] % t->sets);
+	return s;
+}
+
+/* Look tid up in the fully associative LRU shadow and make it most recent;
+ * 1 if it was there. */
+static inline int tlb_fa_touch(struct tlb *t, uint32_t tid)
+{
+	uint32_t p, n, v;
+	int was;
+
+	if (tid == t->fa_mru)
+		return 1;
+	was = (t->tt[tid].flag & TF_FA) != 0;
+	if (was) {
+		p = t->tt[tid].prev; /* not the MRU, so p exists */
+		n = t->tt[tid].next;
+		t->tt[p].next = n;
+		if (n != XL_NONE)
+			t->tt[n].prev = p;
+		else
+			t->fa_lru = p;
+	} else if (t->fa_n == t->entries) {
+		v = t->fa_lru;
+		t->fa_lru = t->tt[v].prev;
+		if (t->fa_lru != XL_NONE)
+			t->tt[t->fa_lru].next = XL_NONE;
+		else
+			t->fa_mru = XL_NONE;
+		t->tt[v].flag &= ~TF_FA;
+	} else {
+		t->fa_n++;
+	}
+	t->tt[tid].prev = XL_NONE;
+	t->tt[tid].next = t->fa_mru;
+	if (t->fa_mru != XL_NONE)
+		t->tt[t->fa_mru].prev = tid;
+	else
+		t->fa_lru = tid;
+	t->fa_mru = tid;
+	t->tt[tid].flag |= TF_FA;
+	return was;
+}
+
+static inline void tlb_classify(struct tlb *t, uint32_t tid, int fa_hit)
+{
+	uint32_t f = t->tt[tid].flag;
+
+	t->st.misses++;
+	if (!(f & TF_SEEN))
+		t->st.compulsory++;
+	else if (!fa_hit)
+		t->st.capacity++;
+	else if (f & TF_INVAL)
+		t->st.invalidation++;
+	else
+		t->st.conflict++;
+	t->tt[tid].flag = (f | TF_SEEN) & ~TF_INVAL;
+}
+
+/* Ordered sets: 1 on a hit; on a miss, classify and fill. */
+static inline int tlb_ordered_access(struct tlb *t, uint32_t tid, uint32_t s, int fa)
+{
+	uint32_t *row = t->tag + (size_t)s * t->ways, nv = t->cnt[s], d;
+
+	for (d = 0; d < nv; d++)
+		if (row[d] == tid)
+			break;
+	if (d < nv) {
+		if (t->kind == TLB_K_LRU) {
+			for (; d > 0; d--)
+				row[d] = row[d - 1];
+			row[0] = tid;
+		}
+		return 1;
+	}
+	tlb_classify(t, tid, fa);
+	if (nv < t->ways)
+		t->cnt[s] = nv + 1;
+	else
+		d = t->ways - 1; /* drop the LRU (oldest) tag */
+	for (; d > 0; d--)
+		row[d] = row[d - 1];
+	row[0] = tid;
+	return 0;
+}
+
+static inline uint32_t tlb_ops_find(const struct tlb *t, uint32_t tid, uint32_t s)
+{
+	const uint32_t *row = t->tag + (size_t)s * t->ways;
+	uint32_t w;
+
+	if (t->where) {
+		w = t->where[tid];
+		return w == XL_NONE ? XL_NONE : w - s * t->ways;
+	}
+	for (w = 0; w < t->ways; w++)
+		if (row[w] == tid)
+			return w;
+	return XL_NONE;
+}
+
+static inline int tlb_ops_access(struct tlb *t, uint32_t tid, uint32_t s, int fa)
+{
+	uint32_t *row = t->tag + (size_t)s * t->ways, w = tlb_ops_find(t, tid, s), old;
+	uint64_t now = t->sclock[s]++;
+	void *ps = t->pst[s];
+
+	t->last_set = s;
+	if (w != XL_NONE) {
+		t->last_way = w;
+		t->ops->hit(ps, w, now, POLICY_NEVER);
+		return 1;
+	}
+	tlb_classify(t, tid, fa);
+	if (t->nfree[s]) {
+		w = t->freew[(size_t)s * t->ways + --t->nfree[s]];
+	} else {
+		w = t->ops->victim(ps, now);
+		assert(w < t->ways);
+		old = row[w];
+		if (t->where)
+			t->where[old] = XL_NONE;
+	}
+	row[w] = tid;
+	if (t->where)
+		t->where[tid] = s * t->ways + w;
+	t->last_way = w;
+	t->ops->fill(ps, w, now, POLICY_NEVER);
+	return 0;
+}
+
+/* Remove tid if present; 1 if it was. */
+static int tlb_invalidate(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
+{
+	uint32_t s, *row, nv, d, w;
+
+	if (tid >= t->cap || !(t->tt[tid].flag & TF_SEEN))
+		return 0; /* never looked up here, so not present */
+	s = tlb_set(t, tid, tvpn);
+	row = t->tag + (size_t)s * t->ways;
+	if (t->kind != TLB_K_OPS) {
+		nv = t->cnt[s];
+		for (d = 0; d < nv && row[d] != tid; d++)
+			;
+		if (d == nv)
+			return 0;
+		for (; d + 1 < nv; d++)
+			row[d] = row[d + 1];
+		t->cnt[s] = nv - 1;
+	} else {
+		w = tlb_ops_find(t, tid, s);
+		if (w == XL_NONE)
+			return 0;
+		row[w] = XL_NONE;
+		if (t->where)
+			t->where[tid] = XL_NONE;
+		t->freew[(size_t)s * t->ways + t->nfree[s]++] = w;
+	}
+	t->tt[tid].flag |= TF_INVAL;
+	return 1;
+}
+
+static void tlb_flush(struct tlb *t)
+{
+	uint32_t s, d;
+	size_t i;
+
+	if (t->kind != TLB_K_OPS) {
+		for (s = 0; s < t->sets; s++) {
+			for (d = 0; d < t->cnt[s]; d++)
+				t->tt[t->tag[(size_t)s * t->ways + d]].flag |= TF_INVAL;
+			t->cnt[s] = 0;
+		}
+		return;
+	}
+	for (i = 0; i < t->entries; i++) {
+		uint32_t tid = t->tag[i];
+
+		if (tid == XL_NONE)
+			continue;
+		t->tt[tid].flag |= TF_INVAL;
+		if (t->where)
+			t->where[tid] = XL_NONE;
+		t->tag[i] = XL_NONE;
+	}
+	for (s = 0; s < t->sets; s++)
+		tlb_ops_empty_set(t, s);
+}
+
+/* Apply events ev[e..) with idx <= upto; returns the next unapplied one. */
+static size_t tlb_events(struct tlb *t, const struct xevent *ev, size_t e, size_t nev,
+			 uint32_t upto, const uint64_t *tvpn, uint64_t *shot)
+{
+	for (; e < nev && ev[e].idx <= upto; e++) {
+		if (ev[e].kind == XEV_FLUSH)
+			tlb_flush(t);
+		else if (ev[e].kind == XEV_INVAL && tlb_invalidate(t, ev[e].arg, tvpn) && shot)
+			(*shot)++;
+	}
+	t->last = XL_NONE;
+	return e;
+}
+
+size_t tlb_run(struct tlb *t, const struct xref *in, size_t n, struct xref *miss,
+	       const struct xevent *ev, size_t nev, const uint64_t *tvpn, uint64_t *shot)
+{
+	size_t k, e = 0, m = 0;
+	uint32_t tid, s;
+	int fa, hit;
+
+	for (k = 0; k < n; k++) {
+		tid = in[k].tid;
+		assert(tid < t->cap);
+		if (k + TLB_PREFETCH < n) /* the batch knows what comes next */
+			__builtin_prefetch(&t->tt[in[k + TLB_PREFETCH].tid]);
+		if (e < nev && ev[e].idx <= in[k].idx)
+			e = tlb_events(t, ev, e, nev, in[k].idx, tvpn, shot);
+		if (tid == t->last) {
+			/* still present and most recent, here and in the shadow */
+			t->st.hits++;
+			if (t->kind == TLB_K_OPS)
+				t->ops->hit(t->pst[t->last_set], t->last_way,
+					    t->sclock[t->last_set]++, POLICY_NEVER);
+			continue;
+		}
+		fa = tlb_fa_touch(t, tid);
+		s = tlb_set(t, tid, tvpn);
+		if (t->kind != TLB_K_OPS)
+			hit = tlb_ordered_access(t, tid, s, fa);
+		else
+			hit = tlb_ops_access(t, tid, s, fa);
+		t->last = tid;
+		if (hit)
+			t->st.hits++;
+		else
+			miss[m++] = in[k];
+	}
+	if (e < nev)
+		tlb_events(t, ev, e, nev, UINT32_MAX, tvpn, shot);
+	return m;
+}
+
+/* ------------------------------------------------------------ tlb-curve */
+
+/* All LRU points of one set count. */
+struct tc_group {
+	uint32_t sets;     /* S */
+	uint32_t maxw;     /* deepest stack needed: the largest W of its points */
+	uint32_t mask;     /* S - 1 */
+	int pow2;          /* S is a power of two */
+	uint32_t *stack;   /* S * maxw tids, MRU first (unused when S == 1) */
+	uint32_t *cnt;     /* per set: depth in use */
+	size_t *pts;       /* its points, by increasing ways */
+	size_t npts;       /* how many */
+};
+
+struct tlb_curve {
+	struct tlb_curve_point *pts; /* the caller's points */
+	size_t n;                    /* how many */
+	uint64_t seed;               /* for randomized policies */
+	struct tc_group *g;          /* LRU points by set count */
+	size_t ng;                   /* groups */
+	uint32_t *fe;                /* distinct E of the LRU points, increasing */
+	uint32_t nz;                 /* how many; zones are 0..nz */
+	size_t *pz;                  /* per point: j with fe[j] == its entries */
+	uint32_t *bnd;               /* per j: the tid at depth fe[j] - 1 */
+	uint32_t nb;                 /* boundaries that exist (fe[j] <= len) */
+	uint32_t *lprev, *lnext;     /* per tid: the fully associative stack's links */
+	uint32_t *zone;              /* per tid: its zone; nz = not in the stack */
+	uint32_t head;               /* most recent tid, XL_NONE if empty */
+	uint32_t tail;               /* deepest tid kept */
+	uint32_t len;                /* tids in the stack (<= fe[nz - 1]) */
+	uint8_t *seen;               /* per tid: looked up before */
+	uint32_t seen_cap;           /* length of the per-tid arrays */
+	uint32_t last;               /* previous tid */
+	uint64_t refs;               /* references fed */
+	struct tlb **tl;             /* non-LRU points: a TLB each, else NULL */
+	struct xref *in;             /* scratch: a chunk as xrefs */
+	struct xref *miss;           /* scratch: their misses */
+	size_t scratch;              /* scratch length */
+};
+
+void tlb_curve_free(struct tlb_curve *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->ng; i++) {
+		free(c->g[i].stack);
+		free(c->g[i].cnt);
+		free(c->g[i].pts);
+	}
+	free(c->g);
+	if (c->tl)
+		for (i = 0; i < c->n; i++)
+			tlb_free(c->tl[i]);
+	free(c->tl);
+	free(c->fe);
+	free(c->pz);
+	free(c->bnd);
+	free(c->lprev);
+	free(c->lnext);
+	free(c->zone);
+	free(c->seen);
+	free(c->in);
+	free(c->miss);
+	free(c);
+}
+
+static int tc_is_lru(const struct tlb_curve_point *p)
+{
+	return !p->tlb.policy || p->tlb.policy == &lru_ops;
+}
+
+int tlb_curve_new(struct tlb_curve **out, struct tlb_curve_point *pts, size_t n,
+		  uint64_t seed)
+{
+	struct tlb_curve *c = calloc(1, sizeof *c);
+	size_t i, j, k;
+
+	*out = NULL;
+	if (!c)
+		return VM_ERR_NOMEM;
+	c->pts = pts;
+	c->n = n;
+	c->seed = seed;
+	c->last = XL_NONE;
+	c->head = c->tail = XL_NONE;
+	c->g = calloc(n ? n : 1, sizeof *c->g);
+	c->tl = calloc(n ? n : 1, sizeof *c->tl);
+	c->fe = malloc((n ? n : 1) * sizeof *c->fe);
+	c->pz = calloc(n ? n : 1, sizeof *c->pz);
+	c->bnd = malloc((n ? n : 1) * sizeof *c->bnd);
+	if (!c->g || !c->tl || !c->fe || !c->pz || !c->bnd)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		struct tlb_curve_point *p = &pts[i];
+		uint32_t sets = p->tlb.entries / p->tlb.ways;
+
+		memset(&p->st, 0, sizeof p->st);
+		p->one_pass = tc_is_lru(p);
+		if (!p->one_pass) {
+			if (tlb_new(&c->tl[i], &p->tlb, seed, 0))
+				goto nomem;
+			continue;
+		}
+		/* insert E into fe, keeping it sorted and without repeats */
+		for (k = 0; k < c->nz && c->fe[k] < p->tlb.entries; k++)
+			;
+		if (k == c->nz || c->fe[k] != p->tlb.entries) {
+			memmove(c->fe + k + 1, c->fe + k, (c->nz - k) * sizeof *c->fe);
+			c->fe[k] = p->tlb.entries;
+			c->nz++;
+		}
+		for (j = 0; j < c->ng && c->g[j].sets != sets; j++)
+			;
+		if (j == c->ng) {
+			c->ng++;
+			c->g[j].sets = sets;
+			c->g[j].pow2 = (sets & (sets - 1)) == 0;
+			c->g[j].mask = sets - 1;
+			c->g[j].pts = malloc(n * sizeof *c->g[j].pts);
+			if (!c->g[j].pts)
+				goto nomem;
+		}
+		/* insert by increasing ways */
+		for (k = c->g[j].npts; k > 0 && pts[c->g[j].pts[k - 1]].tlb.ways > p->tlb.ways; k--)
+			c->g[j].pts[k] = c->g[j].pts[k - 1];
+		c->g[j].pts[k] = i;
+		c->g[j].npts++;
+		if (p->tlb.ways > c->g[j].maxw)
+			c->g[j].maxw = p->tlb.ways;
+	}
+	for (j = 0; j < c->ng; j++) {
+		struct tc_group *g = &c->g[j];
+
+		if (g->sets == 1)
+			continue; /* the fully associative stack serves it */
+		g->stack = malloc((size_t)g->sets * g->maxw * sizeof *g->stack);
+		g->cnt = calloc(g->sets, sizeof *g->cnt);
+		if (!g->stack || !g->cnt)
+			goto nomem;
+	}
+	for (i = 0; i < n; i++) {
+		if (!pts[i].one_pass)
+			continue;
+		for (k = 0; c->fe[k] != pts[i].tlb.entries; k++)
+			;
+		c->pz[i] = k;
+	}
+	for (k = 0; k < c->nz; k++)
+		c->bnd[k] = XL_NONE;
+	*out = c;
+	return 0;
+nomem:
+	tlb_curve_free(c);
+	return VM_ERR_NOMEM;
+}
+
+/* Depth of tid in an MRU-first stack of at most cap entries (UINT32_MAX if
+ * absent), and make it the top. */
+static inline uint32_t tc_touch(uint32_t *st, uint32_t *cnt, uint32_t cap, uint32_t tid)
+{
+	uint32_t n = *cnt, d, depth;
+
+	for (d = 0; d < n; d++)
+		if (st[d] == tid)
+			break;
+	depth = d;
+	if (d == n) {
+		depth = UINT32_MAX;
+		if (n < cap)
+			*cnt = n + 1;
+		else
+			d = cap - 1;
+	}
+	memmove(st + 1, st, (size_t)d * sizeof *st);
+	st[0] = tid;
+	return depth;
+}
+
+/*
+ * The fully associative stack as a linked list with a boundary at each size
+ * asked: bnd[j] is the tid at depth fe[j] - 1, and a tid's zone is how many
+ * sizes its depth reaches (zone j: fe[j-1] <= depth < fe[j]), so a fully
+ * associative TLB of fe[j] entries misses it exactly when its zone exceeds j.
+ * Making tid the most recent pushes the last tid of every zone it passes
+ * one zone down and moves that zone's boundary one step up: O(1) for a
+ * reference in zone 0, O(zones passed) at worst, never O(depth).  The stack
+ * keeps the fe[nz-1] most recent tids; deeper ones fall out (zone nz).
+ * Returns tid's zone before the reference.
+ */
+static uint32_t tc_fa_touch(struct tlb_curve *c, uint32_t tid)
+{
+	uint32_t z = c->zone[tid], j, x, p, nx, lim = z < c->nb ? z : c->nb;
+
+	if (tid == c->head)
+		return 0;
+	for (j = 0; j < lim; j++) {
+		x = c->bnd[j];
+		c->zone[x] = j + 1;
+		c->bnd[j] = c->fe[j] >= 2 ? c->lprev[x] : tid;
+	}
+	if (z < c->nz && c->bnd[z] == tid)
+		c->bnd[z] = c->fe[z] >= 2 ? c->lprev[tid] : tid;
+	if (z < c->nz) {
+		/* unlink tid (not the head, so it has a predecessor) */
+		p = c->lprev[tid];
+		nx = c->lnext[tid];
+		c->lnext[p] = nx;
+		if (nx != XL_NONE)
+			c->lprev[nx] = p;
+		else
+			c->tail = p;
+	} else if (c->len == c->fe[c->nz - 1]) {
+		/* full: the tid pushed past the largest size falls out */
+		x = c->tail;
+		c->tail = c->lprev[x];
+		if (c->tail != XL_NONE)
+			c->lnext[c->tail] = XL_NONE;
+		else
+			c->head = XL_NONE; /* the largest size is 1 */
+		c->zone[x] = c->nz;
+	} else {
+		c->len++;
+	}
+	c->lprev[tid] = XL_NONE;
+	c->lnext[tid] = c->head;
+	if (c->head != XL_NONE)
+		c->lprev[c->head] = tid;
+	else
+		c->tail = tid;
+	c->head = tid;
+	c->zone[tid] = 0;
+	if (c->nb < c->nz && c->len == c->fe[c->nb])
+		c->bnd[c->nb++] = c->tail; /* the stack just reached that size */
+	return z;
+}
+
+static void tc_lru_ref(struct tlb_curve *c, uint32_t tid, const uint64_t *tvpn)
+{
+	uint32_t zf, ds, s;
+	size_t j, k;
+	int first = !c->seen[tid];
+
+	c->seen[tid] = 1;
+	zf = tc_fa_touch(c, tid);
+	for (j = 0; j < c->ng; j++) {
+		struct tc_group *g = &c->g[j];
+
+		if (g->sets == 1) {
+			/* fully associative: W = E; a miss when the zone passes E */
+			for (k = 0; k < g->npts; k++) {
+				struct tlb_curve_point *p = &c->pts[g->pts[k]];
+
+				if (zf <= c->pz[g->pts[k]])
+					break;
+				p->st.misses++;
+				if (first)
+					p->st.compulsory++;
+				else
+					p->st.capacity++;
+			}
+			continue;
+		}
+		s = g->pow2 ? (uint32_t)tvpn[tid] & g->mask : (uint32_t)(tvpn[tid] % g->sets);
+		ds = tc_touch(g->stack + (size_t)s * g->maxw, &g->cnt[s], g->maxw, tid);
+		for (k = 0; k < g->npts; k++) {
+			struct tlb_curve_point *p = &c->pts[g->pts[k]];
+
+			if (ds < p->tlb.ways)
+				break; /* hits here and at every larger W */
+			p->st.misses++;
+			if (first)
+				p->st.compulsory++;
+			else if (zf > c->pz[g->pts[k]])
+				p->st.capacity++;
+			else
+				p->st.conflict++;
+		}
+	}
+}
+
+int tlb_curve_feed(struct tlb_curve *c, const uint32_t *tids, size_t n,
+		   const uint64_t *tvpn, uint32_t ntids)
+{
+	size_t i, k;
+
+	if (ntids > c->seen_cap) {
+		uint32_t cap = c->seen_cap ? c->seen_cap : 1024, t;
+		uint8_t *p;
+		uint32_t *z;
+
+		while (cap < ntids)
+			cap *= 2;
+		p = realloc(c->seen, cap);
+		if (!p)
+			return VM_ERR_NOMEM;
+		memset(p + c->seen_cap, 0, cap - c->seen_cap);
+		c->seen = p;
+		z = realloc(c->zone, (size_t)cap * sizeof *z);
+		if (!z)
+			return VM_ERR_NOMEM;
+		c->zone = z;
+		for (t = c->seen_cap; t < cap; t++)
+			z[t] = c->nz;
+		if (grow32(&c->lprev, c->seen_cap, cap, 0xff) ||
+		    grow32(&c->lnext, c->seen_cap, cap, 0xff))
+			return VM_ERR_NOMEM;
+		c->seen_cap = cap;
+	}
+	if (c->ng) {
+		for (i = 0; i < n; i++) {
+			if (tids[i] == c->last)
+				continue; /* depth 0 everywhere: a hit for every size */
+			c->last = tids[i];
+			tc_lru_ref(c, tids[i], tvpn);
+		}
+	}
+	for (k = 0; k < c->n; k++) {
+		if (!c->tl[k])
+			continue;
+		if (n > c->scratch) {
+			free(c->in);
+			free(c->miss);
+			c->in = malloc(n * sizeof *c->in);
+			c->miss = malloc(n * sizeof *c->miss);
+			if (!c->in || !c->miss)
+				return VM_ERR_NOMEM;
+			c->scratch = n;
+			for (i = 0; i < n; i++)
+				c->in[i].idx = (uint32_t)i;
+		}
+		for (i = 0; i < n; i++)
+			c->in[i].tid = tids[i];
+		if (tlb_reserve(c->tl[k], ntids))
+			return VM_ERR_NOMEM;
+		tlb_run(c->tl[k], c->in, n, c->miss, NULL, 0, tvpn, NULL);
+	}
+	c->refs += n;
+	return 0;
+}
+
+void tlb_curve_finish(struct tlb_curve *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct tlb_curve_point *p = &c->pts[i];
+
+		if (c->tl[i])
+			tlb_get_stats(c->tl[i], &p->st);
+		else
+			p->st.hits = c->refs - p->st.misses;
+	}
+}

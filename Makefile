@@ -115,8 +115,22 @@ traces: $(BIN)
 	./deps.sh demo
 	VMSIM=$(abspath $(BIN)) ./traces/make-traces.sh
 
-bench: $(BIN)
-	VMSIM=$(abspath $(BIN)) ./bench/run.sh
+# bench/bench.c is a helper (timed kernels linked against the library), built
+# apart from it; `make test` builds it too, for tests/cli_bench.sh
+BENCH_BIN := $(BUILD)/bench/vmsim-bench
+BENCH_ENV  = VMSIM=$(abspath $(BIN)) VMSIM_BENCH=$(abspath $(BENCH_BIN))
+.PHONY: bench-small
+$(BENCH_BIN): $(BUILD)/bench/bench.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+test: $(BENCH_BIN)
+
+bench: $(BIN) $(BENCH_BIN)
+	$(BENCH_ENV) ./bench/run.sh
+
+# about a million references: a minute, to see that the driver works
+bench-small: $(BIN) $(BENCH_BIN)
+	$(BENCH_ENV) BENCH_SMALL=1 ./bench/run.sh
+-include $(BUILD)/bench/bench.d
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -342,8 +342,11 @@ int batch_spec_parse(struct batch_spec *s, const char *name, const char *text,
 		if (!s->dir)
 			s->dir = xstrdup(".");
 	}
-	if (memchr(text, 0, len)) {
-		rc = vm_fail(d, VM_ERR_FORMAT, "%s: a NUL byte (not a text file)", name);
+	if ((nl = memchr(text, 0, len)) != NULL) {
+		for (lineno = 1; p < nl; p++)
+			lineno += *p == '\n';
+		rc = vm_fail(d, VM_ERR_FORMAT, "%s:%u: a NUL byte (not a text file)", name,
+			     lineno);
 		goto out;
 	}
 	while (p < end) {
@@ -492,9 +495,11 @@ int batch_spec_read(struct batch_spec *s, const char *path, struct vm_diag *d)
 		n += got;
 	} while (got > 0);
 	if (ferror(f)) {
+		int e = errno;
+
 		fclose(f);
 		free(buf);
-		return vm_fail(d, VM_ERR_IO, "%s: read failed", path);
+		return vm_fail(d, VM_ERR_IO, "%s: read error: %s", path, strerror(e));
 	}
 	fclose(f);
 	rc = batch_spec_parse(s, path, buf ? buf : "", n, d);

@@ -344,6 +344,10 @@ int check_junit_write(const struct check_report *r, const char *path, struct vm_
 	xml_text(of.f, r->baseline_name);
 	fprintf(of.f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
 		r->ncases, fails);
+	/* what made the verdict, as every vmsim result records it */
+	fprintf(of.f, "    <properties>\n"
+		"      <property name=\"vmsim_version\" value=\"%s\"/>\n"
+		"    </properties>\n", VMSIM_VERSION);
 	for (i = 0; i < r->ncases; i++) {
 		const struct check_case *c = &r->cases[i];
 		const char *tb = strrchr(c->trace, '/');

@@ -368,9 +368,15 @@ int csv_cell_f64(const struct csv *c, size_t row, int col, double *out)
 	return 0;
 }
 
-static void csv_put(FILE *f, const char *s)
+/*
+ * One cell, quoted when the reader would otherwise take it differently: it
+ * holds a comma, quote, CR or LF; it is the only cell of its row and empty
+ * (an empty line is skipped, so "" keeps the row); or it starts the file
+ * with what reads as a byte-order mark (force).
+ */
+static void csv_put(FILE *f, const char *s, int force)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
+	if (!force && !strpbrk(s, ",\"\n\r")) {
 		fputs(s, f);
 		return;
 	}
@@ -390,14 +396,15 @@ int csv_write(const struct csv *c, FILE *f)
 	for (k = 0; k < c->ncols; k++) {
 		if (k)
 			fputc(',', f);
-		csv_put(f, c->cols[k]);
+		csv_put(f, c->cols[k], k == 0 && strncmp(c->cols[k], "\xef\xbb\xbf", 3) == 0);
 	}
 	fputc('\n', f);
 	for (r = 0; r < c->nrows; r++) {
 		for (k = 0; k < c->ncols; k++) {
 			if (k)
 				fputc(',', f);
-			csv_put(f, c->cells[r * c->ncols + k]);
+			csv_put(f, c->cells[r * c->ncols + k],
+				c->ncols == 1 && !*c->cells[r * c->ncols + k]);
 		}
 		fputc('\n', f);
 	}

@@ -42,12 +42,17 @@
  * the write-back state and the counts are touched at random, and last[] is
  * prefetched 16 references ahead.  Positions are not the raw reference index
  * (that would need 4 bytes per reference): S is about twice the distinct
- * pages V, and when next runs past S the live marks are renumbered 1..seen in
- * order (owner[] says which page made each position) and the tree is
- * rebuilt in O(S), at most once every S - V >= V references, O(1) amortised.
- * Counts are kept only at the requested sizes when there are at most 64 of
- * them (a branch-free binary search over the sizes picks the bin), else per
- * distance.  Memory: about 24 bytes per distinct page, none per reference.
+ * pages V, and when next runs past S the live marks (the set bits, found by
+ * a scan of the bitmap) are renumbered 1..seen in order (owner[] says which
+ * page made each position) and the tree is rebuilt in O(S), at most once
+ * every S - V >= V references, O(1) amortised.  Counts are kept only at the
+ * requested sizes when there are at most 4096 of them, else per distance
+ * (V counters, touched at random).  A distance finds its size's bin in O(1):
+ * a table holds the bin of every distance below 4096, and above that a
+ * second table the bin of the first distance of each of at most 65536 cells
+ * (the distances up to the largest size, cut in equal power-of-two cells),
+ * from which a lookup steps past the sizes inside its cell, usually none.
+ * Memory: about 24 bytes per distinct page, none per reference.
  *
  * OPT, one pass, O(min(d, M)) per reference.  Belady's MIN is a stack
  * algorithm too, under a priority: a page's priority is the time of its next
@@ -415,6 +420,21 @@ struct recency {
 	uint32_t seen;    /* live marks = pages seen */
 };
 
+/* Set bits of x.  The builtin is one instruction where the target has one
+ * (-mpopcnt); the x86-64 baseline has none, and there GCC calls a libgcc
+ * routine, slower than this inline SWAR count. */
+static inline uint32_t popcount64(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (uint32_t)__builtin_popcountll(x);
+#else
+	x = x - ((x >> 1) & UINT64_C(0x5555555555555555));
+	x = (x & UINT64_C(0x3333333333333333)) + ((x >> 2) & UINT64_C(0x3333333333333333));
+	x = (x + (x >> 4)) & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return (uint32_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+#endif
+}
+
 /* Marks in blocks 0..b-1 (Fenwick prefix of b blocks). */
 static inline uint32_t rc_blocks_before(const struct recency *r, uint32_t b)
 {
@@ -438,10 +458,10 @@ static inline uint32_t rc_after(const struct recency *r, uint32_t pos)
 	uint32_t b = pos >> 6, off = pos & 63, nb = (r->next - 1) >> 6, k, c;
 	uint64_t above = off == 63 ? 0 : r->bits[b] & (~UINT64_C(0) << (off + 1));
 
-	c = (uint32_t)__builtin_popcountll(above);
+	c = popcount64(above);
 	if (nb - b <= 8) {
 		for (k = b + 1; k <= nb; k++)
-			c += (uint32_t)__builtin_popcountll(r->bits[k]);
+			c += popcount64(r->bits[k]);
 		return c;
 	}
 	return c + r->seen - rc_blocks_before(r, b + 1);
@@ -473,15 +493,19 @@ static inline void rc_set(struct recency *r, uint32_t pos)
 	rc_block_add(r, pos >> 6, 1);
 }
 
-/* Renumber the live marks 1..seen in time order and rebuild the tree. */
+/* Renumber the live marks 1..seen in time order and rebuild the tree.  The
+ * live positions are exactly the set bits, so a scan of the bitmap finds
+ * them in order without asking last[] of every position. */
 static void rc_compact(struct recency *r)
 {
-	uint32_t i, k = 0, o, j;
+	uint32_t w, i, k = 0, o, j;
+	uint64_t word;
 
-	for (i = 1; i < r->next; i++) {
-		o = r->owner[i];
-		if (r->last[o] == i) {
-			r->owner[++k] = o;
+	for (w = 0; w < r->nblocks; w++) {
+		for (word = r->bits[w]; word; word &= word - 1) {
+			i = w * 64 + (uint32_t)__builtin_ctzll(word);
+			o = r->owner[i];
+			r->owner[++k] = o; /* k <= i: a slot already read */
 			r->last[o] = k;
 		}
 	}
@@ -501,10 +525,12 @@ static void rc_compact(struct recency *r)
 	r->next = k + 1;
 }
 
-/* Requested sizes up to this many are counted in bins of their own (a
- * binary search over a small sorted array that stays in cache); more are
+/* Requested sizes up to this many are counted in bins of their own (found
+ * through the tables of struct size_bins, which stay in cache); more are
  * counted per distance and folded at the end. */
-#define LRU_MAX_BINS 64
+#define LRU_MAX_BINS 4096
+#define BIN_EXACT 4096u   /* distances below this have a table slot each */
+#define BIN_CELLS 65536u  /* cells of the coarse table, at most */
 
 /* The bin of distance v: the first j with frames[j] >= v, n if none.
  * Branch-free (the halving step compiles to a conditional move), because
@@ -526,12 +552,72 @@ static inline uint32_t size_bin(const uint32_t *frames, size_t n, uint32_t v)
 	return (uint32_t)(base - frames) + (*base < v);
 }
 
+/*
+ * The bin of a distance in O(1), for the binned histogram.  Small distances,
+ * the common ones, look their bin up directly; a larger one looks up the bin
+ * of the first distance of its cell (a range of 2^shift distances, so that
+ * the cells up to the largest size fit BIN_CELLS) and steps past the sizes
+ * that lie inside the cell before it, usually none.
+ */
+struct size_bins {
+	const uint32_t *frames; /* the sizes, ascending */
+	uint32_t n;             /* how many; bin n means beyond the largest */
+	uint32_t top;           /* frames[n - 1] */
+	uint32_t shift;         /* the cell of a distance v: v >> shift */
+	uint16_t *exact;        /* exact[v]: the bin of v, v < BIN_EXACT */
+	uint16_t *coarse;       /* coarse[c]: the bin of c << shift */
+};
+
+static int bins_init(struct size_bins *b, const uint32_t *frames, size_t n)
+{
+	uint32_t v, c, ncells;
+
+	memset(b, 0, sizeof *b);
+	if (n == 0 || n > LRU_MAX_BINS)
+		return 0;
+	b->frames = frames;
+	b->n = (uint32_t)n;
+	b->top = frames[n - 1];
+	while ((b->top >> b->shift) >= BIN_CELLS)
+		b->shift++;
+	ncells = (b->top >> b->shift) + 1;
+	b->exact = malloc(BIN_EXACT * sizeof *b->exact);
+	b->coarse = malloc(ncells * sizeof *b->coarse);
+	if (!b->exact || !b->coarse)
+		return VM_ERR_NOMEM;
+	for (v = 0; v < BIN_EXACT; v++)
+		b->exact[v] = (uint16_t)size_bin(frames, n, v);
+	for (c = 0; c < ncells; c++)
+		b->coarse[c] = (uint16_t)size_bin(frames, n, c << b->shift);
+	return 0;
+}
+
+static void bins_free(struct size_bins *b)
+{
+	free(b->exact);
+	free(b->coarse);
+}
+
+static inline uint32_t bin_of(const struct size_bins *b, uint32_t v)
+{
+	uint32_t j;
+
+	if (v < BIN_EXACT)
+		return b->exact[v];
+	if (v > b->top)
+		return b->n;
+	for (j = b->coarse[v >> b->shift]; b->frames[j] < v; j++)
+		;
+	return j;
+}
+
 int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 	      struct engine_stats *st, atomic_int *stop, struct vm_diag *d)
 {
 	enum { AHEAD = 16 }; /* prefetch distance, in references */
 	uint32_t V = lt->npages, *hist, *wb, *dirty, x, p, lp, dist, s, nbins;
 	struct recency f = { 0 };
+	struct size_bins bins = { 0 };
 	uint64_t t, end;
 	size_t i;
 	int rc = 0, direct = n > LRU_MAX_BINS;
@@ -547,7 +633,8 @@ int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 	nbins = direct ? V + 2 : (uint32_t)n + 2;
 	hist = calloc(nbins, sizeof *hist);
 	wb = calloc(nbins, sizeof *wb);
-	if (!f.bits || !f.fen || !f.owner || !f.last || !dirty || !hist || !wb) {
+	if (!f.bits || !f.fen || !f.owner || !f.last || !dirty || !hist || !wb ||
+	    bins_init(&bins, frames, n)) {
 		rc = vm_fail(d, VM_ERR_NOMEM, "out of memory for the LRU curve of %u pages", V);
 		goto out;
 	}
@@ -572,10 +659,10 @@ int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 			lp = f.last[p];
 			if (lp) {
 				dist = rc_after(&f, lp) + 1;
-				hist[direct ? dist : size_bin(frames, n, dist)]++;
+				hist[direct ? dist : bin_of(&bins, dist)]++;
 				if (dirty[p] < dist) {
-					wb[direct ? dirty[p] : size_bin(frames, n, dirty[p])]++;
-					wb[direct ? dist : size_bin(frames, n, dist)]--;
+					wb[direct ? dirty[p] : bin_of(&bins, dirty[p])]++;
+					wb[direct ? dist : bin_of(&bins, dist)]--;
 				}
 				dirty[p] = (x & LOADED_WRITE) ? 1 : dirty[p] > dist ? dirty[p] : dist;
 				rc_move(&f, lp, f.next);
@@ -594,8 +681,8 @@ int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 			continue;
 		s = rc_after(&f, f.last[p]) + 1;
 		if (dirty[p] < s) {
-			wb[direct ? dirty[p] : size_bin(frames, n, dirty[p])]++;
-			wb[direct ? s : size_bin(frames, n, s)]--;
+			wb[direct ? dirty[p] : bin_of(&bins, dirty[p])]++;
+			wb[direct ? s : bin_of(&bins, s)]--;
 		}
 	}
 	if (direct) {
@@ -612,6 +699,7 @@ int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 		}
 	}
 out:
+	bins_free(&bins);
 	free(f.bits);
 	free(f.fen);
 	free(f.owner);

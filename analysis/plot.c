@@ -29,9 +29,10 @@
  *
  * Atomicity: .gp and .dat go through outfile_* (temporary name, rename), and
  * gnuplot writes the image to a temporary name we rename when it exits
- * successfully with a non-empty file; the script reads the names from the
- * variables outfile and datafile, which default to the final names, so
- * `gnuplot FIG.gp` by hand makes the same image.
+ * successfully with a non-empty file (the name is registered with
+ * vm_temp_register, so a signal meanwhile removes it); the script reads the
+ * names from the variables outfile and datafile, which default to the final
+ * names, so `gnuplot FIG.gp` by hand makes the same image.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -536,6 +537,7 @@ static int run_gnuplot(const char *prog, const char *gp, const char *dat, const 
 		free(tmp);
 		return rc;
 	}
+	vm_temp_register(tmp); /* a signal while gnuplot draws must not leave it */
 	fchmod(fd, 0644); /* an ordinary file, like every other vmsim output */
 	close(fd);
 	/* outfile and datafile as gnuplot strings */
@@ -599,11 +601,13 @@ static int run_gnuplot(const char *prog, const char *gp, const char *dat, const 
 		rc = vm_fail(d, VM_ERR_IO, "%s: cannot write: %s", out, strerror(errno));
 		goto out;
 	}
+	vm_temp_unregister(tmp);
 	free(tmp);
 	tmp = NULL;
 out:
 	if (tmp) {
 		unlink(tmp);
+		vm_temp_unregister(tmp);
 		free(tmp);
 	}
 	free(cmd);

@@ -27,10 +27,14 @@ static const struct opt batch_opts[] = {
 
 static atomic_int batch_stop;
 
+/* The first SIGINT or SIGTERM asks the work to stop at its next check (exit
+ * 130, nothing partial written); a second one, when the work is stuck (a
+ * stalled pipe, a slow gnuplot), removes the registered temporaries and
+ * dies of it at once, as the other commands do on the first. */
 static void batch_on_signal(int sig)
 {
-	(void)sig;
-	atomic_store(&batch_stop, 1);
+	if (atomic_exchange(&batch_stop, 1))
+		vm_cleanup_and_die(sig);
 }
 
 struct batch_ui {
@@ -103,7 +107,8 @@ static int batch_cli_run(struct args *a)
 		return cli_fail(&d);
 	dir = cli_arg(a, "output") ? xstrdup(cli_arg(a, "output")) : default_dir(a->pos[0]);
 	rc = EXIT_FAILURE;
-	if (batch_prepare_dir(dir, &d) || batch_plan(&spec, dir, &cells, &n, &d)) {
+	/* plan first: a spec whose patterns match nothing leaves no folder behind */
+	if (batch_plan(&spec, dir, &cells, &n, &d) || batch_prepare_dir(dir, &d)) {
 		rc = cli_fail(&d);
 		goto out;
 	}
@@ -130,8 +135,7 @@ static int batch_cli_run(struct args *a)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = batch_on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_catch_stop_signals(&sa);
 
 	ui.quiet = cli_flag(a, "quiet");
 	ui.tty = !ui.quiet && isatty(STDERR_FILENO);
@@ -159,7 +163,14 @@ static int batch_cli_run(struct args *a)
 		goto out;
 	}
 	if (batch_finish(&spec, cells, n, dir, !cli_flag(a, "script-only"), &d)) {
-		rc = cli_fail(&d);
+		if (atomic_load(&batch_stop)) {
+			/* Ctrl-C reached gnuplot too; what was written is whole */
+			fprintf(stderr, "%s: interrupted while writing the results (%s); run the "
+				"same command again to finish them\n", cli_cmd_name, d.msg);
+			rc = 130;
+		} else {
+			rc = cli_fail(&d);
+		}
 		goto out;
 	}
 	for (i = 0, ndone = 0; i < n; i++)

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -70,9 +71,36 @@ int cli_fail(const struct vm_diag *d)
 
 /* ------------------------------------------------------------------ help */
 
+/* Print text wrapped at HELP_WIDTH columns, continuation lines indented by
+ * indent; the first line starts at column col. */
+#define HELP_WIDTH 92
+static void print_wrapped(FILE *f, const char *text, size_t col, size_t indent)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (col > indent && col + 1 + word > HELP_WIDTH) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		col += word;
+		for (; word; word--, p++)
+			fputc(*p == '\001' ? ' ' : *p, f);
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', f);
+}
+
 static void print_opts(FILE *f, const struct opt *o)
 {
-	char lhs[64], choices[256];
+	char lhs[64], choices[256], text[1024];
+	size_t n;
 
 	for (; o->name; o++) {
 		if (o->shrt)
@@ -81,12 +109,16 @@ static void print_opts(FILE *f, const struct opt *o)
 		else
 			snprintf(lhs, sizeof lhs, "    --%s%s%s", o->name,
 				 o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(f, "  %-26s %s", lhs, o->help);
-		if (o->choices)
-			fprintf(f, " %s", o->choices(choices, sizeof choices));
-		if (o->def)
-			fprintf(f, " [default: %s]", o->def);
-		fputc('\n', f);
+		n = (size_t)snprintf(text, sizeof text, "%s", o->help);
+		if (o->choices && n < sizeof text)
+			n += (size_t)snprintf(text + n, sizeof text - n, " %s",
+					      o->choices(choices, sizeof choices));
+		if (o->def && n < sizeof text)
+			/* \001 is a space the wrap never breaks at */
+			snprintf(text + n, sizeof text - n, " [default:\001%s]", o->def);
+		fprintf(f, "  %-26s", lhs);
+		/* an option name longer than its column pushes the text along */
+		print_wrapped(f, text, 2 + (strlen(lhs) > 26 ? strlen(lhs) : 26), 28);
 	}
 }
 
@@ -214,6 +246,31 @@ int cli_u64(const struct args *a, const char *name, uint64_t *out)
 		return cli_usage("--%s %s is too large", name, s);
 	if (rc)
 		return cli_usage("--%s '%s' is not a non-negative integer", name, s);
+	return 0;
+}
+
+void cli_catch_stop_signals(const struct sigaction *sa)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+	struct sigaction old;
+	size_t i;
+
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], sa, NULL);
+}
+
+int cli_mem_limit(const struct args *a)
+{
+	const char *s = cli_arg(a, "mem-limit");
+	uint64_t v;
+
+	if (!s)
+		return 0;
+	if (parse_size(s, &v) || v == 0)
+		return cli_usage("--mem-limit '%s' is not a size of at least 1 byte "
+				 "(examples: 512M, 4G)", s);
+	vm_mem_limit_set(v);
 	return 0;
 }
 

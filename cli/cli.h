@@ -69,6 +69,10 @@ struct cmd {
 	{ "output", 'o', "FILE", "-", \
 	  "write results to FILE (atomically: complete or not at all); - is stdout", NULL }
 #define OPT_QUIET { "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL }
+#define OPT_MEM_LIMIT \
+	{ "mem-limit", 0, "SIZE", NULL, \
+	  "memory the decoded trace may take (512M, 4G); a larger trace is refused, not " \
+	  "swapped or killed [default: the memory available]", NULL }
 #define OPT_HELP { "help", 'h', NULL, NULL, "show this help", NULL }
 #define OPT_END { NULL, 0, NULL, NULL, NULL, NULL }
 
@@ -114,6 +118,13 @@ int cli_flag(const struct args *a, const char *name);
 /* Typed options: 0, or an exit code after printing the error. */
 int cli_page_shift(const struct args *a, uint32_t *shift);
 int cli_u64(const struct args *a, const char *name, uint64_t *out);
+/* Install sa for SIGINT and SIGTERM (curve and batch stop cleanly on them),
+ * except where the signal was ignored on entry (nohup, a background job
+ * without job control), which stays ignored as for every other command. */
+struct sigaction;
+void cli_catch_stop_signals(const struct sigaction *sa);
+/* --mem-limit SIZE, when given, into vm_mem_limit_set(); 0 or an exit code. */
+int cli_mem_limit(const struct args *a);
 int cli_report_format(const struct args *a, enum report_format *out);
 int cli_input_format(const struct args *a, const struct trace_format **out);
 /* The writable trace format named by path's extension (a trailing .gz

@@ -27,16 +27,21 @@ static const struct opt curve_opts[] = {
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
 	OPT_QUIET,
+	OPT_MEM_LIMIT,
 	OPT_HELP,
 	OPT_END,
 };
 
 static atomic_int curve_stop;
 
+/* The first SIGINT or SIGTERM asks the work to stop at its next check (exit
+ * 130, nothing written); a second one, when the work is stuck (reading a
+ * stalled pipe, say), removes the registered temporaries and dies of it at
+ * once, as the other commands do on the first. */
 static void curve_on_signal(int sig)
 {
-	(void)sig;
-	atomic_store(&curve_stop, 1);
+	if (atomic_exchange(&curve_stop, 1))
+		vm_cleanup_and_die(sig);
 }
 
 struct curve_ui {
@@ -74,7 +79,8 @@ static int curve_cli_run(struct args *a)
 
 	if ((rc = cli_page_shift(a, &j.page_shift)) || (rc = cli_report_format(a, &rf)) ||
 	    (rc = cli_input_format(a, &j.fmt)) || (rc = cli_u64(a, "seed", &j.seed)) ||
-	    (rc = cli_u64(a, "lfu-aging", &j.lfu_aging)) || (rc = cli_u64(a, "jobs", &jobs)))
+	    (rc = cli_u64(a, "lfu-aging", &j.lfu_aging)) || (rc = cli_u64(a, "jobs", &jobs)) ||
+	    (rc = cli_mem_limit(a)))
 		return rc;
 	if (jobs > 1024)
 		return cli_usage("--jobs %llu: at most 1024", (unsigned long long)jobs);
@@ -103,8 +109,7 @@ static int curve_cli_run(struct args *a)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = curve_on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	cli_catch_stop_signals(&sa);
 
 	ui.tty = !cli_flag(a, "quiet") && isatty(STDERR_FILENO);
 	cli_progress_start(j.trace, cli_flag(a, "quiet"));

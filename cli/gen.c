@@ -24,7 +24,8 @@ static const struct opt gen_opts[] = {
 	{ "write-frac", 0, "F", "0", "fraction of references that are stores", NULL },
 	{ "hot-frac", 0, "F", "0.2", "hotcold, scan: fraction of the pages that are hot", NULL },
 	{ "hot-refs", 0, "F", "0.8", "hotcold, scan: fraction of references to hot pages", NULL },
-	{ "zipf-exp", 0, "S", "1", "zipf: exponent s, P(rank k) ~ 1/k^s", NULL },
+	{ "zipf-exp", 0, "S", "1", "zipf, zipfrun: exponent s, P(rank k) ~ 1/k^s", NULL },
+	{ "run-len", 0, "R", "8", "zipfrun: mean length of a sequential run, in pages", NULL },
 	{ "stride", 0, "BYTES", "0", "stride: bytes between references; 0 = a page + 64", NULL },
 	{ "output", 'o', "FILE", NULL, "the trace (required); - writes text to stdout", NULL },
 	{ "to", 't', "FMT", "auto",
@@ -74,7 +75,8 @@ static int gen_run(struct args *a)
 	    (rc = cli_real(a, "write-frac", &cfg.write_frac)) ||
 	    (rc = cli_real(a, "hot-frac", &cfg.hot_frac)) ||
 	    (rc = cli_real(a, "hot-refs", &cfg.hot_refs)) ||
-	    (rc = cli_real(a, "zipf-exp", &cfg.zipf_exp)))
+	    (rc = cli_real(a, "zipf-exp", &cfg.zipf_exp)) ||
+	    (rc = cli_u64(a, "run-len", &cfg.run_len)))
 		return rc;
 	if (parse_size(cli_arg(a, "stride"), &cfg.stride))
 		return cli_usage("--stride '%s' is not a size in bytes", cli_arg(a, "stride"));
@@ -128,7 +130,7 @@ out:
 const struct cmd gen_cmd = {
 	.name = "gen",
 	.usage = "--workload W -o FILE [options]",
-	.summary = "generate a synthetic trace (uniform, hotcold, loop, zipf, scan, stride)",
+	.summary = "generate a synthetic trace (uniform, hotcold, loop, zipf, scan, stride, zipfrun)",
 	.details = "Page k is at address k x page size; each reference is an 8-byte load, or a\n"
 		"store with probability --write-frac.  The same options and seed give the same\n"
 		"trace, byte for byte.  OSTEP's paging-policy workloads (10,000 references):\n"

@@ -19,6 +19,7 @@ static const struct opt replay_opts[] = {
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
 	{ "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL },
+	OPT_MEM_LIMIT,
 	/* address translation (issue 3); any of these turns the model on */
 	{ "tlb", 0, "E:W[:P]", NULL,
 	  "unified L1 TLB: ENTRIES:WAYS[:POLICY], WAYS a number or full (64:4, 64:full:fifo)", NULL },
@@ -427,7 +428,7 @@ static int replay_run(struct args *a)
 		return cli_usage("--frames is required (a number of page frames >= 1)");
 	if ((rc = cli_page_shift(a, &shift)) || (rc = cli_report_format(a, &rf)) ||
 	    (rc = cli_input_format(a, &fmt)) || (rc = cli_u64(a, "seed", &cfg.seed)) ||
-	    (rc = cli_u64(a, "lfu-aging", &cfg.lfu_aging)))
+	    (rc = cli_u64(a, "lfu-aging", &cfg.lfu_aging)) || (rc = cli_mem_limit(a)))
 		return rc;
 
 	pol_s = xstrdup(cli_arg(a, "policy"));

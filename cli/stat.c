@@ -34,6 +34,7 @@ static const struct col stat_cols[] = {
 	{ "min_addr", COL_STR },
 	{ "max_addr", COL_STR },
 	{ "asids", COL_U64 },
+	{ "version", COL_STR }, /* the vmsim that counted (appended: no column moves) */
 };
 
 static int stat_run(struct args *a)
@@ -80,6 +81,7 @@ static int stat_run(struct args *a)
 		table_set_str(&t, r, "max_addr", hex);
 		table_set_u64(&t, r, "asids", st.max_asid + 1);
 	}
+	table_set_str(&t, r, "version", VMSIM_VERSION);
 	rc = cli_write_table(a, &t, rf);
 	table_free(&t);
 	return rc;

@@ -308,6 +308,9 @@ static int validate_run(struct args *a)
 		}
 		snprintf(tmptrace, sizeof tmptrace, "%s/trace.vmt", tmpdir);
 		trace = tmptrace;
+		/* a signal (in the counted run, say) must not leave them in /tmp */
+		vm_temp_register(tmptrace);
+		vm_temp_register(tmpdir);
 	}
 
 	/* 1. the trace */
@@ -385,6 +388,8 @@ out:
 	if (tmpdir[0]) {
 		unlink(tmptrace);
 		rmdir(tmpdir);
+		vm_temp_unregister(tmptrace);
+		vm_temp_unregister(tmpdir);
 	}
 	return rc;
 }

@@ -136,7 +136,8 @@ void ctr_free(struct ctr_set *s);
  * listed once in gen.c's registry.
  */
 struct gen_config {
-	const char *workload;  /* "uniform", "hotcold", "loop", "zipf", "scan", "stride" */
+	const char *workload;  /* "uniform", "hotcold", "loop", "zipf", "scan", "stride",
+				  "zipfrun" */
 	uint64_t pages;        /* P: pages in the address space the workload uses */
 	uint64_t refs;         /* references to make */
 	uint64_t seed;         /* seed of the generator */
@@ -146,6 +147,7 @@ struct gen_config {
 	double hot_refs;       /* hotcold, scan: fraction of references to hot pages */
 	double zipf_exp;       /* zipf: exponent s, P(rank k) ~ 1 / k^s */
 	uint64_t stride;       /* stride: bytes between successive references */
+	uint64_t run_len;      /* zipfrun: mean run length in pages, >= 1 */
 };
 
 struct gen_ops;

@@ -21,6 +21,11 @@
  *   stride   byte addresses 0, S, 2S, ... modulo P pages (S = stride): a
  *            column walk; S >= page size touches a new page every time,
  *            S < page size gives page size / S references per page
+ *   zipfrun  sequential runs from zipf-popular starting points: a run starts
+ *            at page k-1 drawn as in zipf and goes on through the next
+ *            pages, k, k+1, ... (wrapping at P), for L references, L uniform
+ *            in 1 .. 2R-1 (mean R = run_len): popular files read
+ *            sequentially, the pattern of storage and buffer-cache traces
  *
  * Each reference is a load, or a store with probability write_frac; sizes
  * are 8 bytes.
@@ -43,7 +48,8 @@
  * uniform, hotcold, loop, scan, stride: O(1) per reference, O(1) memory.
  * zipf: the cumulative distribution over the P ranks is computed once
  * (8 bytes per page, at most GEN_ZIPF_MAX_PAGES pages) and each reference
- * is one binary search over it, O(log P).  Walker's alias method (1977)
+ * is one binary search over it, O(log P).  zipfrun: the same table, one
+ * search per run, so O(log P / R) per reference.  Walker's alias method (1977)
  * would make a draw O(1) for 16 bytes per page; at the page counts a trace
  * uses the binary search over a table that stays in cache is as fast.
  */
@@ -56,6 +62,7 @@
 #define GEN_ZIPF_MAX_PAGES (1ull << 27) /* 1 GiB of table */
 #define GEN_REF_SIZE 8                  /* bytes per generated access */
 #define GEN_KIND_SALT 0x6b696e6473746f72ull /* separates the kind stream */
+#define GEN_MAX_RUN (1ull << 32)        /* zipfrun: longest mean run */
 
 struct gen {
 	struct gen_config cfg;      /* the configuration (workload name not owned) */
@@ -67,7 +74,8 @@ struct gen {
 	uint64_t cursor;            /* loop, scan: next page; stride: next address */
 	uint64_t span;              /* stride: bytes covered, P << shift (0 = 2^64) */
 	uint64_t step;              /* stride: the stride reduced modulo span */
-	double *cdf;                /* zipf: cdf[k] = P(rank <= k + 1) */
+	double *cdf;                /* zipf, zipfrun: cdf[k] = P(rank <= k + 1) */
+	uint64_t run_left;          /* zipfrun: references left in this run */
 };
 
 struct gen_ops {
@@ -191,7 +199,8 @@ static int init_zipf(struct gen *g, struct vm_diag *d)
 	return 0;
 }
 
-static uint64_t next_zipf(struct gen *g)
+/* A zipf-distributed page: rank k is page k-1. */
+static uint64_t zipf_page(struct gen *g)
 {
 	double u = unit(&g->rng);
 	uint64_t lo = 0, hi = g->cfg.pages - 1, mid;
@@ -204,7 +213,35 @@ static uint64_t next_zipf(struct gen *g)
 		else
 			lo = mid + 1;
 	}
-	return page_addr(g, lo);
+	return lo;
+}
+
+static uint64_t next_zipf(struct gen *g)
+{
+	return page_addr(g, zipf_page(g));
+}
+
+static int init_zipfrun(struct gen *g, struct vm_diag *d)
+{
+	if (g->cfg.run_len < 1 || g->cfg.run_len > GEN_MAX_RUN)
+		return vm_fail(d, VM_ERR_USAGE, "--run-len %llu must be from 1 to %llu",
+			       (unsigned long long)g->cfg.run_len,
+			       (unsigned long long)GEN_MAX_RUN);
+	return init_zipf(g, d);
+}
+
+static uint64_t next_zipfrun(struct gen *g)
+{
+	if (g->run_left == 0) {
+		/* a new run: its start, then its length, 1 .. 2R-1 (no draw
+		 * for R = 1, so that zipfrun with runs of one is zipf) */
+		g->cursor = zipf_page(g);
+		g->run_left = g->cfg.run_len == 1 ? 1 : 1 + below(&g->rng, 2 * g->cfg.run_len - 1);
+	} else if (++g->cursor == g->cfg.pages) {
+		g->cursor = 0;
+	}
+	g->run_left--;
+	return page_addr(g, g->cursor);
 }
 
 static int init_stride(struct gen *g, struct vm_diag *d)
@@ -236,6 +273,7 @@ static const struct gen_ops loop_ops = { init_none, next_loop };
 static const struct gen_ops zipf_ops = { init_zipf, next_zipf };
 static const struct gen_ops scan_ops = { init_hot, next_scan };
 static const struct gen_ops stride_ops = { init_stride, next_stride };
+static const struct gen_ops zipfrun_ops = { init_zipfrun, next_zipfrun };
 
 static const struct gen_workload wl_uniform = {
 	.name = "uniform",
@@ -268,8 +306,15 @@ static const struct gen_workload wl_stride = {
 	.ops = &stride_ops,
 };
 
+static const struct gen_workload wl_zipfrun = {
+	.name = "zipfrun",
+	.summary = "sequential runs (mean --run-len pages) starting at zipf-popular pages",
+	.ops = &zipfrun_ops,
+};
+
 const struct gen_workload *const gen_workloads[] = {
-	&wl_uniform, &wl_hotcold, &wl_loop, &wl_zipf, &wl_scan, &wl_stride, NULL,
+	&wl_uniform, &wl_hotcold, &wl_loop, &wl_zipf, &wl_scan, &wl_stride, &wl_zipfrun,
+	NULL,
 };
 
 const char *gen_names(char *buf, size_t n, const char *sep)

@@ -30,10 +30,13 @@
  * set it degrades to FIFO.  Clock is not a stack algorithm.
  *
  * Cost: hit and fill O(1); victim() O(N) worst case, O(1) amortised (each
- * bit cleared by the hand was set by one hit or fill).  1 byte per frame.
+ * bit cleared by the hand was set by one hit or fill).  The sweep reads the
+ * bits eight at a time and clears a run of eight set bits with one store,
+ * which is the same sweep, faster.  1 byte per frame.
  */
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "policy.h"
 
@@ -94,16 +97,32 @@ static void clock_fill(void *st, uint32_t frame, uint64_t now, uint64_t next_use
 static uint32_t clock_victim(void *st, uint64_t now)
 {
 	struct clock *c = st;
-	uint32_t v;
+	unsigned char *use = c->use;
+	uint32_t hand = c->hand, n = c->n;
 
 	(void)now;
-	while (c->use[c->hand]) {
-		c->use[c->hand] = 0;
-		c->hand = c->hand + 1 == c->n ? 0 : c->hand + 1;
+	/* locals: a store through use[] (a char) could alias c, so the
+	 * compiler would reload c->hand and c->n on every step */
+	for (;;) {
+		uint64_t w;
+
+		/* eight frames in use in a row: clear them in one store */
+		if (n - hand >= 8) {
+			memcpy(&w, use + hand, 8);
+			if (((w - UINT64_C(0x0101010101010101)) & ~w &
+			     UINT64_C(0x8080808080808080)) == 0) {
+				memset(use + hand, 0, 8);
+				hand = hand + 8 == n ? 0 : hand + 8;
+				continue;
+			}
+		}
+		if (!use[hand])
+			break;
+		use[hand] = 0;
+		hand = hand + 1 == n ? 0 : hand + 1;
 	}
-	v = c->hand;
-	c->hand = v + 1 == c->n ? 0 : v + 1;
-	return v;
+	c->hand = hand + 1 == n ? 0 : hand + 1;
+	return hand;
 }
 
 const struct policy_ops clock_ops = {

@@ -16,18 +16,25 @@
  * (POLICY_NEVER if there is none), computed in one backward pass over the
  * trace.  Nothing is approximated.
  *
- * Data structure: a binary max-heap of the N frames keyed by
+ * Data structure: a 4-ary max-heap of the N frames keyed by
  * (next_use descending, frame number ascending), with a position index so a
  * hit can find its frame's heap slot in O(1):
  *
- *         heap[0] = frame whose page is needed last  <-- victim()
- *          /                          \
- *     heap[1]                       heap[2]          key(f) = (next[f], -f)
- *      /    \                       /    \           parent key >= child key
- *    ...    ...                   ...    ...
+ *                   heap[0] = frame whose page is needed last  <-- victim()
+ *          /          |            |          \
+ *     heap[1]     heap[2]      heap[3]      heap[4]    key = (next_use, -frame)
+ *     / | | \      ...          ...          ...        parent key >= child keys
  *
- *     pos[f]  = slot of frame f in heap[], or NOT_IN_HEAP before its first fill
- *     next[f] = next use of the page now in frame f
+ *     heap[s]  = { next_use, frame }: the key lives in the slot, so a sift
+ *                compares inside the heap array instead of chasing a
+ *                per-frame key; the children of s are 4s+1 .. 4s+4, one
+ *                64-byte cache line (the array is aligned so)
+ *     pos[f]   = slot of frame f in heap[], or NOT_IN_HEAP before its first fill
+ *
+ * Four children per node halve the depth of a binary heap; a sift down reads
+ * one cache line per level and compares four keys in it.  A hit only ever
+ * makes a key larger (the page's next use moves on), so it sifts up; a fill
+ * replaces the root's frame and sifts down.
  *
  * Ties: two resident pages can only share a next_use when both are never used
  * again (every other next_use is a distinct reference index).  Among those the
@@ -36,7 +43,7 @@
  * maximum.
  *
  * Cost: hit and fill change one key and sift it up or down, O(log N);
- * victim() reads the root, O(1).  Memory: 16 bytes per frame.
+ * victim() reads the root, O(1).  Memory: 20 bytes per frame.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -44,76 +51,88 @@
 #include "policy.h"
 
 #define NOT_IN_HEAP UINT32_MAX /* pos[]: frame not filled yet */
+#define ARITY 4                /* children per heap node */
 
-struct opt {
-	uint32_t n;      /* frames */
-	uint32_t size;   /* frames in the heap (filled so far) */
-	uint32_t *heap;  /* heap[slot] = frame; max-heap on key() */
-	uint32_t *pos;   /* pos[frame] = slot in heap, or NOT_IN_HEAP */
-	uint64_t *next;  /* next[frame] = next use of its page */
+/* A heap slot: the key is kept in the slot, so a sift compares within the
+ * heap array instead of looking up next_use per frame. */
+struct opt_node {
+	uint64_t next;   /* next use of the page in this frame */
+	uint32_t frame;  /* the frame */
+	uint32_t pad;    /* keeps nodes 16 bytes: four children in a cache line */
 };
 
-/* 1 if frame a must sit above frame b: it is needed later, or equally late
- * (never) and has the lower number. */
-static int opt_above(const struct opt *o, uint32_t a, uint32_t b)
+struct opt {
+	uint32_t n;             /* frames */
+	uint32_t size;          /* frames in the heap (filled so far) */
+	struct opt_node *heap;  /* max-heap on key(), ARITY children per node */
+	struct opt_node *mem;   /* the allocation heap points into (aligned) */
+	uint32_t *pos;          /* pos[frame] = slot in heap, or NOT_IN_HEAP */
+};
+
+/* 1 if node a must sit above node b: its page is needed later, or equally
+ * late (never) and its frame has the lower number. */
+static int opt_above(const struct opt_node *a, const struct opt_node *b)
 {
-	if (o->next[a] != o->next[b])
-		return o->next[a] > o->next[b];
-	return a < b;
+	if (a->next != b->next)
+		return a->next > b->next;
+	return a->frame < b->frame;
 }
 
-static void opt_place(struct opt *o, uint32_t slot, uint32_t frame)
+static void opt_sift_up(struct opt *o, uint32_t slot, struct opt_node x)
 {
-	o->heap[slot] = frame;
-	o->pos[frame] = slot;
-}
-
-static void opt_sift_up(struct opt *o, uint32_t slot)
-{
-	uint32_t f = o->heap[slot], parent;
+	uint32_t parent;
 
 	while (slot > 0) {
-		parent = (slot - 1) / 2;
-		if (!opt_above(o, f, o->heap[parent]))
+		parent = (slot - 1) / ARITY;
+		if (!opt_above(&x, &o->heap[parent]))
 			break;
-		opt_place(o, slot, o->heap[parent]);
+		o->heap[slot] = o->heap[parent];
+		o->pos[o->heap[slot].frame] = slot;
 		slot = parent;
 	}
-	opt_place(o, slot, f);
+	o->heap[slot] = x;
+	o->pos[x.frame] = slot;
 }
 
-static void opt_sift_down(struct opt *o, uint32_t slot)
+static void opt_sift_down(struct opt *o, uint32_t slot, struct opt_node x)
 {
-	uint32_t f = o->heap[slot], child;
+	uint32_t child, best, i, end;
 
 	for (;;) {
-		child = 2 * slot + 1;
+		child = ARITY * slot + 1;
 		if (child >= o->size)
 			break;
-		if (child + 1 < o->size && opt_above(o, o->heap[child + 1], o->heap[child]))
-			child++;
-		if (!opt_above(o, o->heap[child], f))
+		end = child + ARITY < o->size ? child + ARITY : o->size;
+		best = child;
+		for (i = child + 1; i < end; i++)
+			if (opt_above(&o->heap[i], &o->heap[best]))
+				best = i;
+		if (!opt_above(&o->heap[best], &x))
 			break;
-		opt_place(o, slot, o->heap[child]);
-		slot = child;
+		o->heap[slot] = o->heap[best];
+		o->pos[o->heap[slot].frame] = slot;
+		slot = best;
 	}
-	opt_place(o, slot, f);
+	o->heap[slot] = x;
+	o->pos[x.frame] = slot;
 }
 
 /* Give frame its new next use, inserting it on its first fill. */
 static void opt_set(struct opt *o, uint32_t frame, uint64_t next_use)
 {
+	struct opt_node x = { next_use, frame, 0 };
 	uint32_t slot;
 
 	assert(frame < o->n);
 	slot = o->pos[frame];
-	o->next[frame] = next_use;
 	if (slot == NOT_IN_HEAP) {
 		slot = o->size++;
-		opt_place(o, slot, frame);
+		opt_sift_up(o, slot, x);
+	} else if (opt_above(&x, &o->heap[slot])) {
+		opt_sift_up(o, slot, x);
+	} else {
+		opt_sift_down(o, slot, x);
 	}
-	opt_sift_up(o, slot);
-	opt_sift_down(o, o->pos[frame]);
 }
 
 static int opt_create(void **out, const struct policy_params *p)
@@ -125,16 +144,17 @@ static int opt_create(void **out, const struct policy_params *p)
 	if (!o)
 		return POLICY_ERR_NOMEM;
 	o->n = p->frames;
-	o->heap = malloc((size_t)o->n * sizeof *o->heap);
+	/* one spare cache line to align the heap: sibling groups then share one */
+	o->mem = malloc(((size_t)o->n + 4) * sizeof *o->mem);
 	o->pos = malloc((size_t)o->n * sizeof *o->pos);
-	o->next = malloc((size_t)o->n * sizeof *o->next);
-	if (!o->heap || !o->pos || !o->next) {
-		free(o->heap);
+	if (!o->mem || !o->pos) {
+		free(o->mem);
 		free(o->pos);
-		free(o->next);
 		free(o);
 		return POLICY_ERR_NOMEM;
 	}
+	/* children of slot s start at 4s + 1: put slot 1 on a 64-byte line */
+	o->heap = o->mem + (4 - (((uintptr_t)(o->mem + 1) & 63) >> 4)) % 4;
 	for (i = 0; i < o->n; i++)
 		o->pos[i] = NOT_IN_HEAP;
 	*out = o;
@@ -147,9 +167,8 @@ static void opt_destroy(void *st)
 
 	if (!o)
 		return;
-	free(o->heap);
+	free(o->mem);
 	free(o->pos);
-	free(o->next);
 	free(o);
 }
 
@@ -171,7 +190,7 @@ static uint32_t opt_victim(void *st, uint64_t now)
 
 	(void)now;
 	assert(o->size == o->n);
-	return o->heap[0];
+	return o->heap[0].frame;
 }
 
 const struct policy_ops opt_ops = {

@@ -43,6 +43,8 @@
 #define FRAME_NEW UINT32_MAX        /* page_frame[]: never resident */
 #define FRAME_OUT (UINT32_MAX - 1u) /* page_frame[]: evicted */
 #define SIM_MAX_FRAMES 0x7fffffffu  /* frame numbers fit in 31 bits */
+#define SIM_AHEAD 16                /* loaded: prefetch distance, in references */
+#define MAP_CHUNK 1024              /* references mapped to ids at a time */
 
 struct sim {
 	const struct policy_ops *ops; /* the replacement policy */
@@ -118,8 +120,10 @@ void sim_free(struct sim *s)
 	free(s);
 }
 
-/* One reference to page id; the whole hot path of the engine. */
-static inline void sim_step(struct sim *s, uint32_t id, unsigned write, uint64_t next)
+/* One reference to page id; the whole hot path of the engine, inlined into
+ * each loop (a call would spill registers on every reference). */
+static inline __attribute__((always_inline))
+void sim_step(struct sim *s, uint32_t id, unsigned write, uint64_t next)
 {
 	uint32_t f = s->page_frame[id], old;
 
@@ -192,18 +196,31 @@ static int sim_grow_pages(struct sim *s)
 
 int sim_refs(struct sim *s, const struct ref *refs, size_t n)
 {
-	size_t i;
-	uint32_t id;
-	int is_new, rc;
+	uint64_t vpn[MAP_CHUNK];
+	uint32_t ids[MAP_CHUNK];
+	size_t i, k, done;
+	int rc;
 
-	for (i = 0; i < n; i++) {
-		rc = pagemap_get(&s->map, refs[i].addr >> s->page_shift, &id, &is_new);
+	/* in chunks: map the page numbers all at once (the map overlaps its
+	 * cache misses), then step, prefetching each page's frame ahead */
+	for (done = 0; done < n; done += k) {
+		k = n - done < MAP_CHUNK ? n - done : MAP_CHUNK;
+		for (i = 0; i < k; i++)
+			vpn[i] = refs[done + i].addr >> s->page_shift;
+		rc = pagemap_get_many(&s->map, vpn, ids, k);
 		if (rc)
 			return rc;
-		if (id >= s->npages_cap && (rc = sim_grow_pages(s)))
-			return rc;
-		s->st.by_kind[refs[i].kind & 3]++;
-		sim_step(s, id, REF_IS_WRITE(refs[i].kind), POLICY_NEVER);
+		while (s->map.count > s->npages_cap)
+			if ((rc = sim_grow_pages(s)))
+				return rc;
+		for (i = 0; i < k; i++) {
+			unsigned kind = refs[done + i].kind & 3;
+
+			if (i + SIM_AHEAD < k)
+				__builtin_prefetch(&s->page_frame[ids[i + SIM_AHEAD]]);
+			s->st.by_kind[kind]++;
+			sim_step(s, ids[i], REF_IS_WRITE(kind), POLICY_NEVER);
+		}
 	}
 	return 0;
 }
@@ -282,9 +299,9 @@ int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,
 	       struct vm_diag *d)
 {
 	struct pagemap *m = lt->map;
-	uint32_t id;
-	int is_new, rc;
-	size_t i;
+	uint64_t vpn[MAP_CHUNK];
+	size_t i, k, done;
+	int rc;
 
 	assert(m);
 	if (lt->n + n > LOADED_MAX_REFS)
@@ -323,13 +340,25 @@ int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,
 		lt->ids = p;
 		lt->cap = ncap;
 	}
-	for (i = 0; i < n; i++) {
-		rc = pagemap_get(m, refs[i].addr >> lt->page_shift, &id, &is_new);
+	/* in chunks: the page numbers, then all their ids at once (the map
+	 * overlaps its cache misses), then the write bits */
+	for (done = 0; done < n; done += k) {
+		uint32_t *ids = lt->ids + lt->n;
+
+		k = n - done < MAP_CHUNK ? n - done : MAP_CHUNK;
+		for (i = 0; i < k; i++)
+			vpn[i] = refs[done + i].addr >> lt->page_shift;
+		rc = pagemap_get_many(m, vpn, ids, k);
 		if (rc)
 			return vm_fail(d, rc, rc == VM_ERR_LIMIT ?
 				       "more than 2^31 distinct pages" : "out of memory");
-		lt->by_kind[refs[i].kind & 3]++;
-		lt->ids[lt->n++] = id | (REF_IS_WRITE(refs[i].kind) ? LOADED_WRITE : 0);
+		for (i = 0; i < k; i++) {
+			unsigned kind = refs[done + i].kind & 3;
+
+			lt->by_kind[kind]++;
+			ids[i] |= REF_IS_WRITE(kind) ? LOADED_WRITE : 0;
+		}
+		lt->n += k;
 	}
 	lt->npages = m->count;
 	return 0;
@@ -453,6 +482,8 @@ int sim_run_loaded(const struct loaded_trace *lt, const struct engine_config *cf
 		for (i = 0; i < lt->n; i++) {
 			uint32_t x = lt->ids[i], nx = lt->next[i];
 
+			if (i + SIM_AHEAD < lt->n)
+				__builtin_prefetch(&s->page_frame[LOADED_ID(lt->ids[i + SIM_AHEAD])]);
 			sim_step(s, LOADED_ID(x), x >> 31,
 				 nx == LOADED_NEVER ? POLICY_NEVER : nx);
 		}
@@ -460,6 +491,8 @@ int sim_run_loaded(const struct loaded_trace *lt, const struct engine_config *cf
 		for (i = 0; i < lt->n; i++) {
 			uint32_t x = lt->ids[i];
 
+			if (i + SIM_AHEAD < lt->n)
+				__builtin_prefetch(&s->page_frame[LOADED_ID(lt->ids[i + SIM_AHEAD])]);
 			sim_step(s, LOADED_ID(x), x >> 31, POLICY_NEVER);
 		}
 	}

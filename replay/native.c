@@ -279,7 +279,8 @@ static int native_index(struct trace_reader *r, struct native_rd *st,
 			(unsigned long long)st->nblocks, (unsigned long long)st->blocks);
 	if (st->refs != st->total_refs)
 		return st->err = vm_fail(r->diag, VM_ERR_FORMAT,
-			"%s: corrupt native trace: the header promises %llu refs, the blocks hold %llu",
+			"%s: corrupt native trace: the header promises %llu refs at byte 24, "
+			"the blocks hold %llu",
 			path, (unsigned long long)st->total_refs,
 			(unsigned long long)st->refs);
 	/* count equals the blocks really read, so this loop is bounded by the

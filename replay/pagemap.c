@@ -89,3 +89,45 @@ int pagemap_get(struct pagemap *m, uint64_t vpn, uint32_t *id, int *is_new)
 	*is_new = 1;
 	return 0;
 }
+
+/*
+ * n lookups at once, as n calls of pagemap_get() would make them, but with
+ * the slot of the lookup PAGEMAP_AHEAD places on prefetched: once the table
+ * outgrows the caches, each lookup is a memory access, and these overlap.
+ * (The prefetch uses the table's size now; a doubling in between only makes
+ * a hint miss.)
+ */
+#define PAGEMAP_AHEAD 32
+
+int pagemap_get_many(struct pagemap *m, const uint64_t *vpn, uint32_t *ids, size_t n)
+{
+	const struct pagemap_slot *sl;
+	size_t i, j, mask;
+	int is_new, rc;
+
+	for (i = 0; i < n; i++) {
+		if (i + PAGEMAP_AHEAD < n)
+			__builtin_prefetch(&m->slots[pagemap_hash(vpn[i + PAGEMAP_AHEAD], m->bits)]);
+		/* the page of the reference before (a run of instruction
+		 * fetches, a loop over an array) costs no probe at all */
+		if (i > 0 && vpn[i] == vpn[i - 1]) {
+			ids[i] = ids[i - 1];
+			continue;
+		}
+		/* a page seen before: probe here, without a call */
+		mask = ((size_t)1 << m->bits) - 1;
+		for (j = pagemap_hash(vpn[i], m->bits);; j = (j + 1) & mask) {
+			sl = &m->slots[j];
+			if (!sl->id1 || sl->vpn == vpn[i])
+				break;
+		}
+		if (sl->id1) {
+			ids[i] = sl->id1 - 1;
+			continue;
+		}
+		rc = pagemap_get(m, vpn[i], &ids[i], &is_new); /* a new page */
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

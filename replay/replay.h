@@ -74,14 +74,20 @@ void outfile_abort(struct outfile *o);
  * Temporary files that a signal must not leave behind.  Every writer that
  * creates a temporary output registers it until it is renamed or removed;
  * vm_cleanup_on_signals() (called once by main) installs handlers for SIGINT,
- * SIGTERM, SIGHUP and SIGPIPE that unlink the registered files and then die
- * of the same signal.  At most VM_MAX_TEMPS at once; beyond that a temporary
- * is simply not registered (and would survive a signal).
+ * SIGTERM, SIGHUP and SIGPIPE that unlink the registered files (and remove
+ * registered directories, once emptied) and then die of the same signal.
+ * At most VM_MAX_TEMPS at once; beyond that a temporary is simply not
+ * registered (and would survive a signal).
  */
 #define VM_MAX_TEMPS 64
 void vm_temp_register(const char *path);
 void vm_temp_unregister(const char *path);
 void vm_cleanup_on_signals(void);
+/* What those handlers do, for a command that catches SIGINT and SIGTERM
+ * itself to stop cleanly and must still die at once on a second signal:
+ * unlink every registered path, rmdir those that are directories (emptied
+ * first), then die of sig.  Async-signal-safe. */
+void vm_cleanup_and_die(int sig);
 
 
 /* ------------------------------------------------------------ references */
@@ -315,9 +321,13 @@ struct loaded_trace {
 			       * to the memory available, callers may change it */
 };
 
-/* Bytes of memory available to this process now (MemAvailable), or
+/* Bytes of memory loaded mode may use: the limit vm_mem_limit_set() gave,
+ * else the memory available to this process now (MemAvailable), else
  * UINT64_MAX when it cannot be told. */
 uint64_t vm_mem_available(void);
+/* A process-wide limit for loaded traces (--mem-limit), in bytes; 0 restores
+ * the default (MemAvailable).  Call it before any work starts. */
+void vm_mem_limit_set(uint64_t bytes);
 
 int loaded_init(struct loaded_trace *lt, uint32_t page_shift, struct vm_diag *d);
 int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,

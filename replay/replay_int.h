@@ -30,5 +30,7 @@ void pagemap_free(struct pagemap *m);
 /* The id of vpn, assigning the next id when vpn is new (*is_new set to 1).
  * Returns VM_ERR_LIMIT past 2^31 - 1 distinct pages, VM_ERR_NOMEM. */
 int pagemap_get(struct pagemap *m, uint64_t vpn, uint32_t *id, int *is_new);
+/* ids[i] = the id of vpn[i] for i < n, in order (same errors); prefetches. */
+int pagemap_get_many(struct pagemap *m, const uint64_t *vpn, uint32_t *ids, size_t n);
 
 #endif

@@ -279,15 +279,22 @@ void vm_temp_unregister(const char *path)
 	}
 }
 
-static void vm_signal_cleanup(int sig)
+void vm_cleanup_and_die(int sig)
 {
 	size_t i;
 
+	/* files first, then the (now empty) directories registered for them */
 	for (i = 0; i < VM_MAX_TEMPS; i++) {
 		const char *p = __atomic_load_n(&vm_temps[i], __ATOMIC_SEQ_CST);
 
 		if (p)
 			unlink(p);
+	}
+	for (i = 0; i < VM_MAX_TEMPS; i++) {
+		const char *p = __atomic_load_n(&vm_temps[i], __ATOMIC_SEQ_CST);
+
+		if (p)
+			rmdir(p);
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -300,7 +307,7 @@ void vm_cleanup_on_signals(void)
 	size_t i;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = vm_signal_cleanup;
+	sa.sa_handler = vm_cleanup_and_die;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
 		struct sigaction old;
@@ -313,13 +320,25 @@ void vm_cleanup_on_signals(void)
 	}
 }
 
+/* The --mem-limit of this run, 0 when none was given.  Set once by the
+ * command line before any work starts, read by loaded_init(). */
+static uint64_t vm_mem_limit_bytes;
+
+void vm_mem_limit_set(uint64_t bytes)
+{
+	vm_mem_limit_bytes = bytes;
+}
+
 uint64_t vm_mem_available(void)
 {
 	char line[256];
 	unsigned long long kb;
-	FILE *f = fopen("/proc/meminfo", "r");
+	FILE *f;
 	uint64_t avail = UINT64_MAX;
 
+	if (vm_mem_limit_bytes)
+		return vm_mem_limit_bytes;
+	f = fopen("/proc/meminfo", "r");
 	if (!f)
 		return avail;
 	while (fgets(line, sizeof line, f))

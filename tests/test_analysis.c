@@ -180,6 +180,46 @@ static void test_csv_numbers_and_roundtrip(void **state)
 	csv_free(&c2);
 }
 
+/* Found by tests/fuzz/fuzz_csv.c: csv_write must write what csv_parse reads
+ * back unchanged, also where an unquoted cell would read differently. */
+static void roundtrip(const char *text, size_t len)
+{
+	struct vm_diag d = { 0 };
+	struct csv c, c2;
+	char *buf = NULL;
+	size_t n = 0, k;
+	FILE *f;
+
+	if (csv_parse(&c, "t.csv", text, len, &d))
+		fail_msg("csv_parse: %s", d.msg);
+	f = open_memstream(&buf, &n);
+	assert_int_equal(csv_write(&c, f), 0);
+	fclose(f);
+	if (csv_parse(&c2, "again", buf, n, &d))
+		fail_msg("csv_write wrote what csv_parse refuses: %s", d.msg);
+	assert_int_equal(c2.ncols, c.ncols);
+	assert_int_equal(c2.nrows, c.nrows);
+	for (k = 0; k < c.ncols; k++)
+		assert_string_equal(c2.cols[k], c.cols[k]);
+	for (k = 0; k < c.nrows * c.ncols; k++)
+		assert_string_equal(c2.cells[k], c.cells[k]);
+	free(buf);
+	csv_free(&c);
+	csv_free(&c2);
+}
+
+static void test_csv_roundtrip_fuzzed(void **state)
+{
+	(void)state;
+	/* one column, an empty cell: written bare it would be an empty line,
+	 * which the reader skips, and the row was lost (csv-crash-1f86d710) */
+	roundtrip("a\n\"\"\nx\n", 7);
+	/* a first column whose name starts with the bytes of a BOM (quoted in
+	 * the input, so they are part of the name): written bare, the reader
+	 * would take them for a BOM and drop them */
+	roundtrip("\"\xef\xbb\xbf" "a\",b\n1,2\n", 12);
+}
+
 static void test_csv_merge(void **state)
 {
 	struct vm_diag d = { 0 };
@@ -419,6 +459,7 @@ static void test_check_junit(void **state)
 	assert_non_null(strstr(x, "<failure type=\"regression\" message=\"faults 5 -&gt; 6 "
 				  "(+20%)"));
 	assert_null(strstr(x, "x<&>"));
+	assert_non_null(strstr(x, "<property name=\"vmsim_version\" value=\"" VMSIM_VERSION "\"/>"));
 	free(x);
 	check_report_free(&r);
 	csv_free(&res);
@@ -660,6 +701,10 @@ static void test_spec_errors(void **state)
 		assert_int_equal(batch_spec_parse(&s, "spec.ini", "traces = a\0\n", 12, &d),
 				 VM_ERR_FORMAT);
 		assert_non_null(strstr(d.msg, "NUL"));
+		/* the NUL's line is named (tests/hostile.md) */
+		assert_int_equal(batch_spec_parse(&s, "spec.ini", "traces = a\n\nseed = 1\0\n",
+						  21, &d), VM_ERR_FORMAT);
+		assert_non_null(strstr(d.msg, "spec.ini:3: a NUL byte"));
 	}
 }
 
@@ -770,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_csv_parse),
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_csv_numbers_and_roundtrip),
+		cmocka_unit_test(test_csv_roundtrip_fuzzed),
 		cmocka_unit_test(test_csv_merge),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_check_identical),

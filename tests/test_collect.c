@@ -14,7 +14,8 @@
  *   gen        the same seed gives the same references and the same file
  *              bytes; each workload's promised statistics (distinct pages,
  *              hot fraction, loop order, zipf frequencies, scan order,
- *              stride addresses worked by hand, store fraction); bad values
+ *              stride addresses worked by hand, zipfrun's runs and their
+ *              zipf starts, store fraction); bad values
  *
  * The valgrind cases run /bin/true and /bin/sh (about half a second each
  * under Lackey) and are skipped when valgrind is not installed.  Scratch
@@ -553,6 +554,7 @@ static struct gen_config gcfg(const char *w, uint64_t pages, uint64_t refs, uint
 	c.hot_refs = 0.8;
 	c.zipf_exp = 1.0;
 	c.stride = 4096 + 64;
+	c.run_len = 8;
 	return c;
 }
 
@@ -608,7 +610,7 @@ static unsigned char *slurp(const char *path, size_t *n)
 static void test_gen_reproducible(void **state)
 {
 	size_t i, na, nb, k;
-	const char *w[] = { "uniform", "hotcold", "loop", "zipf", "scan", "stride" };
+	const char *w[] = { "uniform", "hotcold", "loop", "zipf", "scan", "stride", "zipfrun" };
 
 	(void)state;
 	for (k = 0; k < sizeof w / sizeof w[0]; k++) {
@@ -812,6 +814,53 @@ static void test_gen_zipf(void **state)
 	free(v);
 }
 
+/* zipfrun: runs of consecutive pages, mean length R, starting where zipf
+ * would put a single reference; with R = 1 it is zipf, reference for
+ * reference. */
+static void test_gen_zipfrun(void **state)
+{
+	struct gen_config c = gcfg("zipfrun", 1000, 200000, 9);
+	struct gen_config z = gcfg("zipf", 1000, 200000, 9);
+	struct ref *v = gen_all(&c), *w;
+	uint64_t runs = 0, at0 = 0, page, prev = 0, len = 0, longest = 0, i;
+	double h = 0;
+
+	(void)state;
+	for (i = 1; i <= 1000; i++)
+		h += 1.0 / (double)i;
+	for (i = 0; i < c.refs; i++) {
+		assert_int_equal(v[i].addr & 4095, 0);
+		page = v[i].addr >> 12;
+		assert_true(page < 1000);
+		if (i == 0 || page != (prev + 1) % 1000) {
+			/* a run starts (two runs that happen to join count once) */
+			runs++;
+			at0 += page == 0;
+			len = 0;
+		}
+		if (++len > longest)
+			longest = len;
+		prev = page;
+	}
+	/* 25000 runs of mean 8 expected (sd ~90); joined runs only lower it */
+	assert_true(runs > 23500 && runs < 25300);
+	/* runs start at page 0 (rank 1) with probability 1 / H_1000 = 0.1336 */
+	assert_true((double)at0 / (double)runs > 1.0 / h - 0.01);
+	assert_true((double)at0 / (double)runs < 1.0 / h + 0.01);
+	/* a run is at most 2R - 1 = 15 long, so only joined runs are longer,
+	 * and runs do join, the wrap at page 999 included */
+	assert_true(longest >= 15);
+	free(v);
+
+	/* R = 1: every reference starts a run, exactly the zipf sequence */
+	c.run_len = 1;
+	v = gen_all(&c);
+	w = gen_all(&z);
+	assert_memory_equal(v, w, c.refs * sizeof *v);
+	free(v);
+	free(w);
+}
+
 static void test_gen_kinds(void **state)
 {
 	struct gen_config c = gcfg("uniform", 100, 100000, 2);
@@ -860,7 +909,7 @@ static void test_gen_bad(void **state)
 
 	(void)state;
 	expect_bad(gcfg("random", 10, 10, 1), VM_ERR_USAGE,
-		   "unknown workload 'random'; known: uniform hotcold loop zipf scan stride");
+		   "unknown workload 'random'; known: uniform hotcold loop zipf scan stride zipfrun");
 	expect_bad(gcfg("uniform", 0, 10, 1), VM_ERR_USAGE, "--pages");
 	c = gcfg("hotcold", 10, 10, 1);
 	c.hot_frac = 0;
@@ -890,7 +939,14 @@ static void test_gen_bad(void **state)
 	c.stride = UINT64_MAX;
 	free(gen_all(&c));
 	gen_names(buf, sizeof buf, ",");
-	assert_string_equal(buf, "uniform,hotcold,loop,zipf,scan,stride");
+	assert_string_equal(buf, "uniform,hotcold,loop,zipf,scan,stride,zipfrun");
+	c = gcfg("zipfrun", 10, 10, 1);
+	c.run_len = 0;
+	expect_bad(c, VM_ERR_USAGE, "--run-len 0 must be from 1 to 4294967296");
+	c.run_len = (1ull << 32) + 1;
+	expect_bad(c, VM_ERR_USAGE, "--run-len");
+	c.run_len = 1ull << 32;
+	free(gen_all(&c));
 }
 
 /* --touch-pages N: the child counters measure (touch N fresh pages, exit) */
@@ -926,6 +982,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_gen_uniform_hotcold),
 		cmocka_unit_test(test_gen_loop_scan_stride),
 		cmocka_unit_test(test_gen_zipf),
+		cmocka_unit_test(test_gen_zipfrun),
 		cmocka_unit_test(test_gen_kinds),
 		cmocka_unit_test(test_gen_bad),
 	};

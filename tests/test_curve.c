@@ -339,8 +339,8 @@ static void test_onepass_every_size(void **state)
 	assert_non_null(writes);
 	for (iter = 0; iter < 300; iter++) {
 		struct loaded_trace lt;
-		/* up to 90 pages: V + 2 sizes cross LRU_MAX_BINS (64), so both
-		 * the binned and the per-distance histograms are checked */
+		/* up to 90 pages, every size (binned: the per-distance
+		 * histogram, past LRU_MAX_BINS sizes, is test_lru_bins's) */
 		uint32_t V, np = 1 + tbelow(&x, 90), k, nsub;
 		size_t n = 1 + tbelow(&x, iter < 250 ? 400 : MAXN);
 
@@ -437,6 +437,56 @@ static void test_lru_large(void **state)
 		}
 		loaded_free(&lt);
 	}
+	free(pages);
+	free(writes);
+}
+
+/*
+ * The two histograms of the LRU curve agree, and agree with replay: 17 sizes
+ * (binned) against all of 1..V+2 (more than LRU_MAX_BINS, so one counter per
+ * distance), over 150,000 pages so that distances reach past the exact bin
+ * table (4096) into coarse cells several distances wide (shift 2 here), with
+ * several sizes inside one cell and sizes on each side of every edge.
+ */
+static void test_lru_bins(void **state)
+{
+	enum { N = 400000, P = 150000, NS = 17 };
+	static const uint32_t sizes[NS] = {
+		1, 2, 3, 100, 4095, 4096, 4097, 5000, 70000, 70001, 70002, 70003,
+		100000, 131071, 149999, 150000, 200000,
+	};
+	uint64_t *pages = malloc(N * sizeof *pages), x = 31;
+	unsigned char *writes = malloc(N);
+	struct engine_stats st[NS], *all, want;
+	uint32_t *every, k, V;
+	struct loaded_trace lt;
+	struct vm_diag d = { 0 };
+
+	(void)state;
+	assert_non_null(pages);
+	assert_non_null(writes);
+	gen_trace(&x, pages, writes, N, P, 0);
+	load_pages(&lt, pages, writes, N);
+	V = lt.npages;
+	assert_true(V > 131072 && V < 150000);
+	every = malloc(((size_t)V + 2) * sizeof *every);
+	all = malloc(((size_t)V + 2) * sizeof *all);
+	assert_non_null(every);
+	assert_non_null(all);
+	for (k = 0; k < V + 2; k++)
+		every[k] = k + 1;
+	assert_int_equal(curve_lru(&lt, sizes, NS, st, NULL, &d), 0);
+	assert_int_equal(curve_lru(&lt, every, V + 2, all, NULL, &d), 0);
+	for (k = 0; k < NS; k++)
+		assert_same_stats(&all[(sizes[k] < V + 2 ? sizes[k] : V + 2) - 1], &st[k], 1,
+				  "lru binned vs per distance", sizes[k]);
+	for (k = 0; k < NS; k += 3) {
+		per_size(&lt, &lru_ops, sizes[k], &want);
+		assert_same_stats(&want, &st[k], 1, "lru", sizes[k]);
+	}
+	loaded_free(&lt);
+	free(every);
+	free(all);
 	free(pages);
 	free(writes);
 }
@@ -642,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_onepass_every_size),
 		cmocka_unit_test(test_lru_compaction),
 		cmocka_unit_test(test_lru_large),
+		cmocka_unit_test(test_lru_bins),
 		cmocka_unit_test(test_curve_run_all_policies),
 		cmocka_unit_test(test_opt_methods),
 		cmocka_unit_test(test_threads_deterministic),

@@ -450,6 +450,78 @@ static void test_registry_ops(void **state)
 	assert_int_equal(clock_ops.flags, 0);
 }
 
+/*
+ * LFU when several aging periods pass between two calls (the engine calls
+ * every reference, but a TLB set or another caller may not): all the
+ * buckets that halve to the same count merge, in last-use order.  Worked by
+ * hand, K = 100, four frames:
+ *
+ *   t   0    1    2    3    4    5    6    7    8    9    10   11
+ *       F0   F1   H1   F2   H2   H2   F3   H3   H3   H3   H0   victim, F1
+ *
+ *   before t = 11: counts f0 2 (last 10), f1 2 (last 2), f2 3 (last 5),
+ *   f3 4 (last 9); victim(11) is f1 (fewest, oldest), refilled: count 1.
+ *   At t = 1000 ten periods have passed: every count >> 10 = 0, so the
+ *   buckets 1, 2, 3 and 4 merge into one, ordered by last use:
+ *   f2 (5), f3 (9), f0 (10), f1 (11).  Each victim is refilled (count 1),
+ *   so the victims come in that order and then f2 again (count 1, last 1000).
+ *
+ * Then a partial merge (two periods, counts 4, 5, 6 become 1 and 8 becomes
+ * 2): the three merge, and the frame of count 2 outlasts them.
+ */
+static void test_lfu_aging_jump(void **state)
+{
+	static const uint32_t want[] = { 2, 3, 0, 1, 2 };
+	struct policy_params pp = { .frames = 4, .seed = 1, .lfu_aging = 100 };
+	uint64_t t;
+	uint32_t i, v;
+	void *st = NULL;
+
+	(void)state;
+	assert_int_equal(lfu_ops.create(&st, &pp), 0);
+	lfu_ops.fill(st, 0, 0, POLICY_NEVER);
+	lfu_ops.fill(st, 1, 1, POLICY_NEVER);
+	lfu_ops.hit(st, 1, 2, POLICY_NEVER);
+	lfu_ops.fill(st, 2, 3, POLICY_NEVER);
+	lfu_ops.hit(st, 2, 4, POLICY_NEVER);
+	lfu_ops.hit(st, 2, 5, POLICY_NEVER);
+	lfu_ops.fill(st, 3, 6, POLICY_NEVER);
+	for (t = 7; t <= 9; t++)
+		lfu_ops.hit(st, 3, t, POLICY_NEVER);
+	lfu_ops.hit(st, 0, 10, POLICY_NEVER);
+	assert_int_equal(lfu_ops.victim(st, 11), 1);
+	lfu_ops.fill(st, 1, 11, POLICY_NEVER);
+	for (i = 0; i < 5; i++) {
+		v = lfu_ops.victim(st, 1000 + i);
+		if (v != want[i])
+			fail_msg("victim %u after the jump: frame %u, wanted %u", i, v, want[i]);
+		lfu_ops.fill(st, v, 1000 + i, POLICY_NEVER);
+	}
+	lfu_ops.destroy(st);
+
+	/* counts 4, 5, 6, 8 (last uses 6, 10, 15, 22), two periods later */
+	st = NULL;
+	assert_int_equal(lfu_ops.create(&st, &pp), 0);
+	for (i = 0; i < 4; i++)
+		lfu_ops.fill(st, i, i, POLICY_NEVER);
+	for (t = 4; t <= 6; t++)
+		lfu_ops.hit(st, 0, t, POLICY_NEVER);
+	for (t = 7; t <= 10; t++)
+		lfu_ops.hit(st, 1, t, POLICY_NEVER);
+	for (t = 11; t <= 15; t++)
+		lfu_ops.hit(st, 2, t, POLICY_NEVER);
+	for (t = 16; t <= 22; t++)
+		lfu_ops.hit(st, 3, t, POLICY_NEVER);
+	for (i = 0; i < 4; i++) {
+		/* f0, f1, f2 (count 1, in last-use order), then f0 again:
+		 * f3 (count 2) is never chosen */
+		v = lfu_ops.victim(st, 250 + i);
+		assert_int_equal(v, i % 3);
+		lfu_ops.fill(st, v, 250 + i, POLICY_NEVER);
+	}
+	lfu_ops.destroy(st);
+}
+
 static void test_lfu_default_aging(void **state)
 {
 	(void)state;
@@ -1002,6 +1074,7 @@ int main(void)
 		cmocka_unit_test(test_registry_names),
 		cmocka_unit_test(test_registry_ops),
 		cmocka_unit_test(test_lfu_default_aging),
+		cmocka_unit_test(test_lfu_aging_jump),
 		cmocka_unit_test(test_golden_fifo),
 		cmocka_unit_test(test_golden_opt),
 		cmocka_unit_test(test_golden_lru),

@@ -1,0 +1,270 @@
+#!/bin/bash
+# tests/cli_reliability.sh - bounded memory and signals, through the real binary.
+#
+#   --mem-limit    loaded mode (several configurations, OPT, curve) refuses a
+#                  trace whose page ids would not fit, naming the streaming
+#                  alternative; the same trace streams within the same limit
+#   signals        SIGINT, SIGTERM and SIGHUP during replay, curve, batch,
+#                  plot, gen, convert and validate leave no partial file and
+#                  no temporary; curve and batch stop cleanly (exit 130) on
+#                  the first signal and die at once, cleaning up, on a second
+#                  one when the work is stuck (a stalled pipe, a slow gnuplot)
+#
+# Stalled inputs are FIFOs fed by `sh -c 'seq ...; exec sleep 60'`, so the
+# writer's pid is the sleep's and killing it ends the input.  A script's
+# background jobs start with SIGINT ignored (and vmsim keeps ignored signals
+# ignored, as nohup users expect), so vmsim is started through launch, which
+# restores the default first.
+. "$(dirname "$0")/lib.sh"
+# launch CMD...: CMD in the background with SIGINT at its default; pid in $p
+# (without env --default-signal, coreutils < 8.31, job control does it)
+if env --default-signal=INT true 2>/dev/null; then
+	defsig=(env --default-signal=INT)
+else
+	defsig=()
+	set -m
+fi
+launch() {
+	"${defsig[@]}" "$@" &
+	p=$!
+}
+pids=()
+cleanup_pids() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	pids=()
+}
+trap 'cleanup_pids; rm -rf "$T"' EXIT
+
+# stalled NAME LINES: a FIFO that gives LINES text references, then stalls
+stalled() {
+	rm -f "$1"
+	mkfifo "$1"
+	sh -c "seq 1 $2; exec sleep 60" >"$1" &
+	writer=$!
+	pids+=("$writer")
+}
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds; 1 on timeout
+wait_for() {
+	local n=$(($1 * 20))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	return 1
+}
+# wait_status PID: its exit status in $st, waiting at most 20 s (then
+# SIGKILL and 124)
+wait_status() {
+	local n=400
+	while kill -0 "$1" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1"
+		wait "$1" 2>/dev/null
+		st=124
+		return
+	fi
+	wait "$1"
+	st=$?
+} 2>/dev/null   # and no "Hangup" notice from the shell
+no_temps() { check "$1: no temporary left" "$(find "$T" -name '*.tmp.*' | sed "s#$T/##")" ""; }
+# reading PID FILE: PID has FILE open (it got past open() on a FIFO)
+reading() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q "$2"; }
+
+# ------------------------------------------------------------- --mem-limit
+"$VMSIM" gen -w uniform --pages 1000 --refs 1000000 -o big.vmt -q
+expect_ok "mem-limit in replay --help" "$VMSIM" replay --help
+grep -q -- '--mem-limit SIZE' "$T/out" && ok || bad "replay --help lacks --mem-limit"
+expect_ok "mem-limit in curve --help" "$VMSIM" curve --help
+grep -q -- '--mem-limit SIZE' "$T/out" && ok || bad "curve --help lacks --mem-limit"
+# 1M references are 4 MB of page ids: loaded mode refuses them under 1M...
+expect_fail "loaded refused" 1 \
+	'loading the trace needs more than 1 MiB .*more than the 1 MiB available; replay one policy other than opt at one size to stream it' \
+	"$VMSIM" replay big.vmt -p lru,clock -n 64 --mem-limit 1M -f csv -o loaded.csv
+check "refused: no output" "$(ls loaded.csv* 2>/dev/null)" ""
+expect_fail "curve refused" 1 'loading the trace needs .*to stream it instead' \
+	"$VMSIM" curve big.vmt -p lru,clock -n 64 --mem-limit 1M -f csv -o curve.csv
+check "curve refused: no output" "$(ls curve.csv* 2>/dev/null)" ""
+expect_fail "opt refused" 1 'opt needs 3 MiB for next-use times .*try a streaming policy' \
+	"$VMSIM" replay big.vmt -p opt -n 64 --mem-limit 6M -f csv
+# ...while streaming the same trace works within the same limit, with the
+# rows loaded mode gives when it has the room
+expect_ok "streamed" "$VMSIM" replay big.vmt -p clock -n 64 --mem-limit 1M -f csv -o s.csv
+expect_ok "loaded with room" "$VMSIM" replay big.vmt -p lru,clock -n 64 --mem-limit 64M -f csv -o l.csv
+check "stream mode" "$(csv_get s.csv 1 mode)" stream
+check "streamed = loaded" "$(cut -d, -f1-14 s.csv | tail -1)" "$(cut -d, -f1-14 l.csv | tail -1)"
+expect_ok "curve with room" "$VMSIM" curve big.vmt -p clock -n 64 --mem-limit 64M -f csv -o c.csv
+check "curve = stream" "$(cut -d, -f1-14 c.csv | tail -1)" "$(cut -d, -f1-14 s.csv | tail -1)"
+expect_fail "mem-limit junk" 2 "--mem-limit 'lots' is not a size" \
+	"$VMSIM" replay big.vmt -p lru -n 4 --mem-limit lots
+expect_fail "mem-limit zero" 2 "--mem-limit '0' is not a size" \
+	"$VMSIM" curve big.vmt --mem-limit 0
+
+# ------------------------------------------------------- replay, gen, convert
+# replay dies of the signal at once, even blocked on a stalled input, and
+# leaves nothing (its output is written only at the end)
+for sig in INT TERM HUP; do
+	stalled slow.txt 2000
+	launch "$VMSIM" replay slow.txt -p lru -n 4 --input-format text -o r-$sig.csv 2>"$T/sig.err"
+	wait_for 10 reading $p slow.txt || bad "replay $sig: never opened its input"
+	{ kill -$sig $p; wait_status $p; } 2>/dev/null
+	case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+	check "replay SIG$sig: dies of it" "$st" "$want"
+	check "replay SIG$sig: no output" "$(ls r-$sig.csv* 2>/dev/null)" ""
+	cleanup_pids
+done
+# gen writes its trace as it goes: the signal removes the temporary
+launch "$VMSIM" gen -w uniform --refs 2000000000 -o long.vmt -q
+wait_for 10 sh -c 'ls long.vmt.tmp.* >/dev/null 2>&1' || bad "gen made no temporary to test with"
+kill -INT $p
+wait_status $p
+check "gen SIGINT: dies of it" "$st" 130
+check "gen SIGINT: nothing left" "$(ls long.vmt* 2>/dev/null)" ""
+stalled slow.txt 2000
+launch "$VMSIM" convert slow.txt -o conv.txt.gz -q --input-format text
+wait_for 10 sh -c 'ls conv.txt.gz.tmp.* >/dev/null 2>&1' || bad "convert made no temporary"
+{ kill -HUP $p; wait_status $p; } 2>/dev/null   # no "Hangup" notice from the shell
+check "convert SIGHUP: dies of it" "$st" 129
+check "convert SIGHUP: nothing left" "$(ls conv.txt.gz* 2>/dev/null)" ""
+cleanup_pids
+
+# ------------------------------------------------------------------ curve
+# one SIGINT: curve stops at its next check (here: when the input ends)
+stalled slow.txt 2000
+launch "$VMSIM" curve slow.txt --input-format text -s 1 -o c1.csv 2>"$T/c.err"
+wait_for 10 reading $p slow.txt || bad "curve never opened its input"
+kill -INT $p
+sleep 0.3
+kill -0 $p 2>/dev/null && ok || bad "curve died on the first SIGINT"
+kill "$writer"                                     # the input ends
+wait_status $p
+check "curve SIGINT: exit 130" "$st" 130
+grep -q 'interrupted; nothing written' "$T/c.err" && ok || bad "curve SIGINT: $(cat "$T/c.err")"
+check "curve SIGINT: no output" "$(ls c1.csv* 2>/dev/null)" ""
+cleanup_pids
+# two: curve stuck on a stalled pipe dies at once of the second
+for sig in INT TERM; do
+	stalled slow.txt 2000
+	launch "$VMSIM" curve slow.txt --input-format text -s 1 -o c2.csv 2>"$T/c.err"
+	wait_for 10 reading $p slow.txt || bad "curve never opened its input"
+	kill -$sig $p
+	sleep 0.2
+	kill -$sig $p
+	wait_status $p
+	check "curve 2x SIG$sig: dies of it at once" "$st" $([ $sig = INT ] && echo 130 || echo 143)
+	grep -q 'interrupted' "$T/c.err" && bad "curve 2x SIG$sig: went on to the clean stop" || ok
+	check "curve 2x SIG$sig: no output" "$(ls c2.csv* 2>/dev/null)" ""
+	cleanup_pids
+done
+
+# ------------------------------------------------------------------ batch
+printf '%s\n' 1 2 3 4 1 2 5 1 2 3 4 5 >belady.txt
+mkdir -p bt
+printf 'traces = slow.txt\npolicies = lru, fifo\nframes = 1:4\npage-sizes = 1\nfigures = none\n' >bt/spec.ini
+# one SIGTERM while the cell reads a stalled trace: a clean stop, no cell
+stalled bt/slow.txt 2000
+launch "$VMSIM" batch bt/spec.ini -o bout -j 1 -q 2>"$T/b.err"
+wait_for 10 reading $p slow.txt || bad "batch never opened its trace"
+kill -TERM $p
+sleep 0.3
+kill -0 $p 2>/dev/null && ok || bad "batch died on the first SIGTERM"
+kill "$writer"
+wait_status $p
+check "batch SIGTERM: exit 130" "$st" 130
+grep -q 'interrupted: 0 of 1 cells done; run the same command again to resume' "$T/b.err" \
+	&& ok || bad "batch SIGTERM: $(cat "$T/b.err")"
+check "batch SIGTERM: no cell" "$(ls bout/cells)" ""
+check "batch SIGTERM: no results" "$(ls bout)" cells
+cleanup_pids
+# two: dies at once
+stalled bt/slow.txt 2000
+launch "$VMSIM" batch bt/spec.ini -o bout -j 1 -q 2>"$T/b.err"
+wait_for 10 reading $p slow.txt || bad "batch never opened its trace"
+kill -TERM $p
+sleep 0.2
+kill -TERM $p
+wait_status $p
+check "batch 2x SIGTERM: dies of it at once" "$st" 143
+check "batch 2x SIGTERM: no cell" "$(ls bout/cells)" ""
+cleanup_pids
+no_temps "batch"
+
+# ------------------------------------------- plot and batch with a slow gnuplot
+# gnuplot draws into a registered temporary: a signal meanwhile removes it
+mkdir -p fakebin
+cat >fakebin/gnuplot <<'G'
+#!/bin/sh
+echo $$ >"$FAKE_GNUPLOT_PID"
+exec sleep 60
+G
+chmod +x fakebin/gnuplot
+"$VMSIM" curve belady.txt -s 1 -n 1:5 -f csv -o b.csv
+export FAKE_GNUPLOT_PID=$T/gnuplot.pid
+rm -f "$FAKE_GNUPLOT_PID"
+launch env PATH=$T/fakebin:$PATH "$VMSIM" plot b.csv -o fig.png
+wait_for 10 test -s "$FAKE_GNUPLOT_PID" || bad "plot never ran the fake gnuplot"
+pids+=("$(cat "$FAKE_GNUPLOT_PID")")
+wait_for 5 sh -c 'ls fig.png.tmp.* >/dev/null 2>&1' && ok || bad "plot made no image temporary"
+kill -TERM $p
+wait_status $p
+check "plot SIGTERM: dies of it" "$st" 143
+check "plot SIGTERM: no image, no temporary" "$(ls fig.png* 2>/dev/null)" ""
+check "plot SIGTERM: the script and data are whole" "$(ls fig.gp fig.dat | wc -l)" 2
+cleanup_pids
+# a batch drawing its figures: the first SIGTERM waits for gnuplot, the
+# second removes the image temporary and dies
+printf 'traces = ../belady.txt\npolicies = lru, fifo\nframes = 1:4\npage-sizes = 1\nfigures = faults\n' >bt/fig.ini
+rm -f "$FAKE_GNUPLOT_PID"
+launch env PATH=$T/fakebin:$PATH "$VMSIM" batch bt/fig.ini -o fout -j 1 -q 2>"$T/b.err"
+wait_for 10 test -s "$FAKE_GNUPLOT_PID" || bad "batch never ran the fake gnuplot"
+pids+=("$(cat "$FAKE_GNUPLOT_PID")")
+kill -TERM $p
+sleep 0.3
+kill -0 $p 2>/dev/null && ok || bad "batch died on the first SIGTERM while drawing"
+kill -TERM $p
+wait_status $p
+check "batch drawing, 2x SIGTERM: dies of it" "$st" 143
+check "batch drawing: no image" "$(ls fout/figures/*.png 2>/dev/null)" ""
+cleanup_pids
+# Ctrl-C reaches gnuplot as well as vmsim: gnuplot dies, the batch reports
+# the interruption (exit 130) and a rerun draws the figures
+rm -f "$FAKE_GNUPLOT_PID"
+launch env PATH=$T/fakebin:$PATH "$VMSIM" batch bt/fig.ini -o fout -j 1 -q 2>"$T/b.err"
+wait_for 10 test -s "$FAKE_GNUPLOT_PID" || bad "batch never ran the fake gnuplot"
+g=$(cat "$FAKE_GNUPLOT_PID")
+pids+=("$g")
+kill -INT $p
+sleep 0.2
+kill -INT "$g"
+wait_status $p
+check "batch drawing, SIGINT to both: exit 130" "$st" 130
+grep -q 'interrupted while writing the results (gnuplot failed .*); run the same command again' \
+	"$T/b.err" && ok || bad "batch drawing, SIGINT: $(cat "$T/b.err")"
+check "batch drawing, SIGINT: no image" "$(ls fout/figures/*.png 2>/dev/null)" ""
+cleanup_pids
+expect_ok "batch drawing: the rerun finishes" "$VMSIM" batch bt/fig.ini -o fout -j 1 --script-only -q
+check "batch drawing: the rerun's index" "$(ls fout/index.md)" fout/index.md
+no_temps "plot and batch"
+
+# --------------------------------------------------------------- validate
+# its trace lives in a temporary folder, which a signal must not leave
+# behind.  SIGINT, SIGTERM, SIGHUP and SIGQUIT go to the program while it
+# runs (validate then finishes and cleans up as usual); SIGPIPE (a closed
+# -o - pipe) is not forwarded and kills vmsim, which must still clean up.
+if command -v valgrind >/dev/null && "$VMSIM" counters -f csv -o /dev/null -- true 2>/dev/null; then
+	mkdir -p vtmp
+	launch env TMPDIR=$T/vtmp "$VMSIM" validate -- sleep 2 >/dev/null 2>"$T/v.err"
+	wait_for 60 grep -q '2/3 counting' "$T/v.err" || bad "validate never reached its counted run"
+	check "validate: its folder exists meanwhile" "$(ls vtmp | wc -l)" 1
+	kill -PIPE $p
+	wait_status $p
+	check "validate SIGPIPE: dies of it" "$st" 141
+	check "validate SIGPIPE: nothing left in TMPDIR" "$(ls -A vtmp)" ""
+else
+	echo "skip: validate (no valgrind or no perf software events)"
+fi
+
+no_temps "all"
+finish

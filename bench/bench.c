@@ -133,7 +133,7 @@ static void load(struct input *in)
 {
 	struct vm_diag d = { 0 };
 
-	if (loaded_read_file(&in->lt, in->path, NULL, 12, &d))
+	if (loaded_read_file(&in->lt, in->path, NULL, 12, NULL, &d))
 		die("%s", d.msg);
 }
 
@@ -212,7 +212,7 @@ static uint64_t k_decode(struct input *in, const struct bench_opts *o,
 	struct vm_diag d = { 0 };
 
 	(void)o;
-	if (loaded_read_file(&k_lt, in->path, NULL, 12, &d))
+	if (loaded_read_file(&k_lt, in->path, NULL, 12, NULL, &d))
 		die("%s", d.msg);
 	r->pages = k_lt.npages;
 	r->bpr = 4;

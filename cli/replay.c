@@ -374,37 +374,6 @@ out:
 	return rc;
 }
 
-/* Decode the whole trace into page ids (loaded mode), with a progress line. */
-static int replay_load(const char *path, const struct trace_format *fmt,
-		       uint32_t shift, struct loaded_trace *lt, struct vm_diag *d)
-{
-	enum { BATCH = 4096 };
-	struct trace_reader *r = NULL;
-	struct ref *buf = xmalloc(BATCH * sizeof *buf);
-	long got;
-	int rc;
-
-	rc = loaded_init(lt, shift, d);
-	if (rc)
-		goto out;
-	rc = trace_open(&r, path, fmt, d);
-	if (rc)
-		goto out;
-	while ((got = trace_read(r, buf, BATCH)) > 0) {
-		rc = loaded_add(lt, buf, (size_t)got, d);
-		if (rc)
-			goto out;
-		cli_progress_refs(r->nread);
-	}
-	rc = got < 0 ? (int)got : 0;
-out:
-	cli_progress_done();
-	trace_close(r);
-	free(buf);
-	loaded_finish(lt);
-	return rc;
-}
-
 static int replay_run(struct args *a)
 {
 	char *pol_s = NULL, *fr_s = NULL, *pol_v[64], *fr_v[256], names[128];
@@ -473,7 +442,9 @@ static int replay_run(struct args *a)
 	loaded = need_future || np * nf > 1;
 	cli_progress_start(path, cli_flag(a, "quiet"));
 	if (loaded) {
-		if (replay_load(path, fmt, shift, &lt, &d) ||
+		rc = loaded_read_file(&lt, path, fmt, shift, cli_progress_refs, &d);
+		cli_progress_done();
+		if (rc ||
 		    (need_future && loaded_compute_next(&lt, &d))) {
 			rc = cli_fail(&d);
 			goto done;

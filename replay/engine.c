@@ -375,7 +375,7 @@ void loaded_finish(struct loaded_trace *lt)
 
 int loaded_read_file(struct loaded_trace *lt, const char *path,
 		     const struct trace_format *fmt, uint32_t page_shift,
-		     struct vm_diag *d)
+		     void (*progress)(uint64_t refs), struct vm_diag *d)
 {
 	enum { BATCH = 4096 };
 	struct trace_reader *r = NULL;
@@ -398,6 +398,8 @@ int loaded_read_file(struct loaded_trace *lt, const char *path,
 		rc = loaded_add(lt, buf, (size_t)got, d);
 		if (rc)
 			goto fail;
+		if (progress)
+			progress(r->nread);
 	}
 	if (got < 0) {
 		rc = (int)got;

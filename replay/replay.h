@@ -333,9 +333,11 @@ int loaded_init(struct loaded_trace *lt, uint32_t page_shift, struct vm_diag *d)
 int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,
 	       struct vm_diag *d);
 void loaded_finish(struct loaded_trace *lt);  /* drop the vpn map */
+/* Decode a whole trace file; progress (may be NULL) is called after every
+ * batch with the references so far.  On failure lt is freed. */
 int loaded_read_file(struct loaded_trace *lt, const char *path,
 		     const struct trace_format *fmt, uint32_t page_shift,
-		     struct vm_diag *d);
+		     void (*progress)(uint64_t refs), struct vm_diag *d);
 int loaded_compute_next(struct loaded_trace *lt, struct vm_diag *d);
 void loaded_free(struct loaded_trace *lt);
 int sim_run_loaded(const struct loaded_trace *lt, const struct engine_config *cfg,

@@ -51,6 +51,22 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* ------------------------------------------------------- trace identity */
+
+/*
+ * A trace file's identity (traceid.c): a digest of its size and its first
+ * and last 64 KiB, the same however the path is spelled and on every machine
+ * holding a copy.  Results carry it in a trace_id column; check and batch
+ * match by it.  Standard input and other non-regular files have none
+ * (VM_ERR_USAGE: name them with --label).
+ */
+struct trace_ident {
+	uint64_t size;    /* bytes */
+	int64_t mtime_ns; /* modification time, ns since the epoch (not in id) */
+	char id[17];      /* 16 lowercase hex digits */
+};
+int trace_ident(const char *path, struct trace_ident *ti, struct vm_diag *d);
+
 /* ----------------------------------------------------------- outfiles */
 
 /*

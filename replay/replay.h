@@ -394,10 +394,18 @@ void sim_set_evict_hook(struct sim *s, sim_evict_fn fn, void *ctx);
 #define PT_MAX_LEVELS 5            /* radix page-table levels, as x86-64 LA57 */
 #define XLATE_MAX_TRACES 8         /* traces one --interleave run can merge */
 
+/* The reference a TLB's capacity misses are measured against (--3c-reference):
+ * a fully associative TLB of as many entries, LRU or of the TLB's own policy. */
+enum tlb_ref3c {
+	TLB_REF_LRU,  /* fully associative LRU (the default, vmsim's first definition) */
+	TLB_REF_SAME, /* fully associative, the TLB's own policy (Dinero IV) */
+};
+
 struct tlb_config {
 	uint32_t entries;                /* 0: this TLB is absent */
 	uint32_t ways;                   /* associativity; == entries: fully associative */
 	const struct policy_ops *policy; /* replacement within a set (NULL: lru) */
+	enum tlb_ref3c ref3c;            /* 3C reference (set by xlate_config_check) */
 };
 
 /* "ENTRIES:WAYS[:POLICY]" ("64:4", "1536:12", "64:full:fifo", "48:1") into

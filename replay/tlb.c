@@ -87,9 +87,9 @@
 #include "policy.h"
 
 enum tlb_kind {
-	TLB_K_LRU,   /* ordered, MRU first */
-	TLB_K_FIFO,  /* ordered, newest first */
-	TLB_K_OPS,   /* ways as frames of a policy instance per set */
+	TLB_K_ORDERED, /* LRU or FIFO, W <= 16: an array, MRU (newest) first */
+	TLB_K_LIST,    /* LRU or FIFO, W > 16: a list through the tids */
+	TLB_K_OPS,     /* ways as frames of a policy instance per set */
 };
 
 #define TLB_PREFETCH 8 /* lookups ahead whose per-tid state is prefetched */
@@ -98,12 +98,20 @@ enum tlb_kind {
 #define TF_SEEN 0x1u  /* looked up here before */
 #define TF_FA 0x2u    /* in the fully associative LRU shadow */
 #define TF_INVAL 0x4u /* last removed by an invalidation, not refilled since */
+#define TF_IN 0x8u    /* list: linked into its set (valid or left by a flush) */
 
 /* What a TLB keeps per translation, together: one cache line to touch. */
 struct tlb_tid {
 	uint32_t prev;  /* shadow: towards the MRU end */
 	uint32_t next;  /* shadow: towards the LRU end */
 	uint32_t flag;  /* TF_* */
+	uint32_t gen;   /* the generation it was last filled in */
+};
+
+/* list organisation: a tid's neighbours in its set */
+struct tlb_link {
+	uint32_t prev;  /* towards the head (MRU or newest) */
+	uint32_t next;  /* towards the tail (LRU or oldest) */
 };
 
 struct tlb {
@@ -113,20 +121,32 @@ struct tlb {
 	uint32_t mask;                   /* S - 1 when S is a power of two */
 	int pow2;                        /* S is a power of two */
 	enum tlb_kind kind;              /* set organisation */
-	uint32_t *tag;                   /* S * W tids; XL_NONE = empty (ops) */
-	uint32_t *cnt;                   /* ordered: valid tags per set */
+	int lru;                         /* ordered, list: a hit moves to the front */
+	int eager;                       /* TLB_F_EAGER_FLUSH: flush entry by entry */
+	uint32_t gen;                    /* the current generation, >= 1 */
+	uint32_t gen_max;                /* past it the generation wraps (eager flush) */
+	uint32_t *tag;                   /* ordered, ops: S * W tids; XL_NONE = empty (ops) */
+	uint32_t *cnt;                   /* ordered, list: tags held per set (valid or stale) */
+	uint32_t *head, *tail;           /* list: per set, first and last tid (cnt > 0) */
+	struct tlb_link *ln;             /* list: per tid */
 	const struct policy_ops *ops;    /* ops: the replacement policy */
-	void **pst;                      /* ops: its state, one per set */
+	uint64_t seed;                   /* ops: set s draws from seed + (s << 32) */
+	void **pst;                      /* ops: its state, one per set (made on first use) */
 	uint64_t *sclock;                /* ops: per set, lookups so far (its clock) */
-	uint32_t *nfree;                 /* ops: empty ways per set */
-	uint32_t *freew;                 /* ops: S * W stack of empty ways */
+	uint32_t *sgen;                  /* ops: per set, generation of its free ways */
+	uint32_t *nfree;                 /* ops: per set, ways on its free stack */
+	uint32_t *fresh;                 /* ops: per set, ways fresh..W-1 are free too */
+	uint32_t *freew;                 /* ops: S * W stack of freed ways */
 	uint32_t *where;                 /* ops, W > 16: per tid, slot or XL_NONE */
 	uint32_t *setof;                 /* S not a power of two: per tid, set */
 	struct tlb_tid *tt;              /* per tid: shadow links and flags */
+	struct tlb *ref;                 /* --3c-reference same: the reference TLB */
+	int noshadow;                    /* this is a reference: no 3C of its own */
 	uint32_t fa_mru;                 /* shadow's most recent tid */
 	uint32_t fa_lru;                 /* shadow's least recent tid */
 	uint32_t fa_n;                   /* tids in the shadow (<= E) */
 	uint32_t cap;                    /* length of the per-tid arrays */
+	uint32_t nprep;                  /* tids whose set is ready (tlb_reserve) */
 	uint32_t last;                   /* tid looked up last; XL_NONE after an event */
 	uint32_t last_set;               /* ops: its set */
 	uint32_t last_way;               /* ops: its way */
@@ -220,10 +240,16 @@ void tlb_free(struct tlb *t)
 			t->ops->destroy(t->pst[s]);
 		free(t->pst);
 	}
+	tlb_free(t->ref);
 	free(t->tag);
 	free(t->cnt);
+	free(t->head);
+	free(t->tail);
+	free(t->ln);
 	free(t->sclock);
+	free(t->sgen);
 	free(t->nfree);
+	free(t->fresh);
 	free(t->freew);
 	free(t->where);
 	free(t->setof);
@@ -231,22 +257,12 @@ void tlb_free(struct tlb *t)
 	free(t);
 }
 
-/* every way of set s empty, ways popped in order 0, 1, 2, ... */
-static void tlb_ops_empty_set(struct tlb *t, uint32_t s)
+int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int flags)
 {
-	uint32_t w, *fw = t->freew + (size_t)s * t->ways;
-
-	for (w = 0; w < t->ways; w++)
-		fw[w] = t->ways - 1 - w;
-	t->nfree[s] = t->ways;
-}
-
-int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int generic)
-{
-	struct policy_params pp = { 0 };
+	struct tlb_config rc;
 	struct tlb *t;
 	size_t n;
-	uint32_t s;
+	int rv;
 
 	*out = NULL;
 	assert(c->entries && c->ways && c->entries % c->ways == 0);
@@ -259,35 +275,59 @@ int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int gen
 	t->pow2 = (t->sets & (t->sets - 1)) == 0;
 	t->mask = t->sets - 1;
 	t->ops = c->policy ? c->policy : &lru_ops;
+	t->seed = seed;
+	t->eager = (flags & TLB_F_EAGER_FLUSH) != 0;
+	t->noshadow = (flags & TLB_F_REFERENCE) != 0;
+	t->gen = 1;
+	t->gen_max = UINT32_MAX;
 	t->last = t->fa_mru = t->fa_lru = XL_NONE;
-	if (!generic && t->ways <= TLB_SCAN_MAX && t->ops == &lru_ops)
-		t->kind = TLB_K_LRU;
-	else if (!generic && t->ways <= TLB_SCAN_MAX && t->ops == &fifo_ops)
-		t->kind = TLB_K_FIFO;
-	else
+	t->lru = t->ops == &lru_ops;
+	if ((flags & TLB_F_GENERIC) || (t->ops != &lru_ops && t->ops != &fifo_ops))
 		t->kind = TLB_K_OPS;
+	else if (t->ways <= TLB_SCAN_MAX)
+		t->kind = TLB_K_ORDERED;
+	else
+		t->kind = TLB_K_LIST;
+	/*
+	 * Per-set arrays are sized by S but filled lazily: calloc'd or written
+	 * only where a set is used, so untouched sets cost address space, not
+	 * memory; per-way policy state is made when a tid first maps to its set.
+	 */
 	n = (size_t)t->entries;
-	t->tag = malloc(n * sizeof *t->tag);
-	if (!t->tag)
-		goto nomem;
-	memset(t->tag, 0xff, n * sizeof *t->tag);
-	if (t->kind != TLB_K_OPS) {
+	switch (t->kind) {
+	case TLB_K_ORDERED:
+		t->tag = malloc(n * sizeof *t->tag);
 		t->cnt = calloc(t->sets, sizeof *t->cnt);
-		if (!t->cnt)
+		if (!t->tag || !t->cnt)
 			goto nomem;
-	} else {
+		break;
+	case TLB_K_LIST:
+		t->cnt = calloc(t->sets, sizeof *t->cnt);
+		t->head = malloc(t->sets * sizeof *t->head);
+		t->tail = malloc(t->sets * sizeof *t->tail);
+		if (!t->cnt || !t->head || !t->tail)
+			goto nomem;
+		break;
+	case TLB_K_OPS:
+		t->tag = malloc(n * sizeof *t->tag);
 		t->pst = calloc(t->sets, sizeof *t->pst);
 		t->sclock = calloc(t->sets, sizeof *t->sclock);
-		t->nfree = malloc(t->sets * sizeof *t->nfree);
+		t->sgen = calloc(t->sets, sizeof *t->sgen);
+		t->nfree = calloc(t->sets, sizeof *t->nfree);
+		t->fresh = calloc(t->sets, sizeof *t->fresh);
 		t->freew = malloc(n * sizeof *t->freew);
-		if (!t->pst || !t->sclock || !t->nfree || !t->freew)
+		if (!t->tag || !t->pst || !t->sclock || !t->sgen || !t->nfree || !t->fresh ||
+		    !t->freew)
 			goto nomem;
-		pp.frames = t->ways;
-		for (s = 0; s < t->sets; s++) {
-			pp.seed = seed + ((uint64_t)s << 32);
-			if (t->ops->create(&t->pst[s], &pp))
-				goto nomem;
-			tlb_ops_empty_set(t, s);
+		break;
+	}
+	if (!t->noshadow && c->ref3c == TLB_REF_SAME && t->ops != &lru_ops) {
+		/* a fully associative TLB of the same policy (for LRU the shadow is one) */
+		rc = *c;
+		rc.ways = rc.entries;
+		if ((rv = tlb_new(&t->ref, &rc, seed, TLB_F_REFERENCE))) {
+			tlb_free(t);
+			return rv;
 		}
 	}
 	*out = t;
@@ -308,30 +348,64 @@ static int grow32(uint32_t **p, uint32_t old, uint32_t n, int fill)
 	return 0;
 }
 
-int tlb_reserve(struct tlb *t, uint32_t ntids)
+/* ops: set s's policy state and empty ways, when a tid first maps to it */
+static int tlb_ops_make_set(struct tlb *t, uint32_t s)
 {
-	uint32_t n = t->cap ? t->cap : 1024, i;
-	struct tlb_tid *tt;
+	struct policy_params pp = { 0 };
+	uint32_t *row = t->tag + (size_t)s * t->ways, w;
 
-	if (ntids <= t->cap)
+	if (t->pst[s])
 		return 0;
-	while (n < ntids)
-		n *= 2;
-	tt = realloc(t->tt, (size_t)n * sizeof *tt);
-	if (!tt)
+	pp.frames = t->ways;
+	pp.seed = t->seed + ((uint64_t)s << 32);
+	if (t->ops->create(&t->pst[s], &pp))
 		return VM_ERR_NOMEM;
-	for (i = t->cap; i < n; i++) {
-		tt[i].prev = tt[i].next = XL_NONE;
-		tt[i].flag = 0;
-	}
-	t->tt = tt;
-	if (t->kind == TLB_K_OPS && t->ways > TLB_SCAN_MAX &&
-	    grow32(&t->where, t->cap, n, 0xff))
-		return VM_ERR_NOMEM;
-	if (!t->pow2 && grow32(&t->setof, t->cap, n, 0xff))
-		return VM_ERR_NOMEM;
-	t->cap = n;
+	for (w = 0; w < t->ways; w++)
+		row[w] = XL_NONE;
 	return 0;
+}
+
+int tlb_reserve(struct tlb *t, uint32_t ntids, const uint64_t *tvpn)
+{
+	uint32_t n = t->cap ? t->cap : 1024, i, s;
+	struct tlb_tid *tt;
+	struct tlb_link *ln;
+
+	if (ntids > t->cap) {
+		while (n < ntids)
+			n *= 2;
+		tt = realloc(t->tt, (size_t)n * sizeof *tt);
+		if (!tt)
+			return VM_ERR_NOMEM;
+		for (i = t->cap; i < n; i++) {
+			tt[i].prev = tt[i].next = XL_NONE;
+			tt[i].flag = 0;
+			tt[i].gen = 0;
+		}
+		t->tt = tt;
+		if (t->kind == TLB_K_LIST) {
+			ln = realloc(t->ln, (size_t)n * sizeof *ln);
+			if (!ln)
+				return VM_ERR_NOMEM;
+			t->ln = ln;
+		}
+		if (t->kind == TLB_K_OPS && t->ways > TLB_SCAN_MAX &&
+		    grow32(&t->where, t->cap, n, 0xff))
+			return VM_ERR_NOMEM;
+		if (!t->pow2 && grow32(&t->setof, t->cap, n, 0xff))
+			return VM_ERR_NOMEM;
+		t->cap = n;
+	}
+	for (i = t->nprep; i < ntids; i++) {
+		s = t->pow2 ? (uint32_t)tvpn[i] & t->mask : (uint32_t)(tvpn[i] % t->sets);
+		if (!t->pow2)
+			t->setof[i] = s;
+		if (t->kind == TLB_K_OPS && tlb_ops_make_set(t, s))
+			return VM_ERR_NOMEM;
+	}
+	if (ntids > t->nprep)
+		t->nprep = ntids;
+	return t->ref ? tlb_reserve(t->ref, ntids, tvpn) : 0;
 }
 
 void tlb_get_stats(const struct tlb *t, struct tlb_stats *st)
@@ -339,18 +413,24 @@ void tlb_get_stats(const struct tlb *t, struct tlb_stats *st)
 	*st = t->st;
 }
 
+void tlb_set_gen_max(struct tlb *t, uint32_t max)
+{
+	t->gen_max = max;
+	if (t->ref)
+		tlb_set_gen_max(t->ref, max);
+}
+
 /* ------------------------------------------------------------ the model */
 
-static inline uint32_t tlb_set(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
+static inline uint32_t tlb_set(const struct tlb *t, uint32_t tid, const uint64_t *tvpn)
 {
-	uint32_t s;
+	return t->pow2 ? (uint32_t)tvpn[tid] & t->mask : t->setof[tid];
+}
 
-	if (t->pow2)
-		return (uint32_t)tvpn[tid] & t->mask;
-	s = t->setof[tid];
-	if (s == XL_NONE)
-		s = t->setof[tid] = (uint32_t)(tvpn[tid] % t->sets);
-	return s;
+/* tid holds a way and was filled in this generation (not left by a flush) */
+static inline int tlb_valid(const struct tlb *t, uint32_t tid)
+{
+	return t->tt[tid].gen == t->gen;
 }
 
 /* Look tid up in the fully associative LRU shadow and make it most recent;
@@ -393,7 +473,10 @@ static inline int tlb_fa_touch(struct tlb *t, uint32_t tid)
 	return was;
 }
 
-static inline void tlb_classify(struct tlb *t, uint32_t tid, int fa_hit)
+/* A miss on tid: count it in its class.  fa_hit: the reference TLB holds
+ * it; stale: a flush removed it (its tag is still there, of an old
+ * generation). */
+static inline void tlb_classify(struct tlb *t, uint32_t tid, int fa_hit, int stale)
 {
 	uint32_t f = t->tt[tid].flag;
 
@@ -402,37 +485,120 @@ static inline void tlb_classify(struct tlb *t, uint32_t tid, int fa_hit)
 		t->st.compulsory++;
 	else if (!fa_hit)
 		t->st.capacity++;
-	else if (f & TF_INVAL)
+	else if ((f & TF_INVAL) || stale)
 		t->st.invalidation++;
 	else
 		t->st.conflict++;
 	t->tt[tid].flag = (f | TF_SEEN) & ~TF_INVAL;
+	t->tt[tid].gen = t->gen;
 }
 
-/* Ordered sets: 1 on a hit; on a miss, classify and fill. */
+/* A tag of an old generation leaves the TLB: the flush removed it. */
+static inline void tlb_drop_stale(struct tlb *t, uint32_t x)
+{
+	if (!tlb_valid(t, x))
+		t->tt[x].flag |= TF_INVAL;
+}
+
+/*
+ * Ordered sets: 1 on a hit; on a miss, classify and fill.  Tags of an old
+ * generation are entries a flush removed; every valid tag was put in front
+ * since that flush, so they sit behind the valid ones and the tag dropped
+ * from a full set is a stale one while any is left (no valid entry is
+ * evicted while the set had room).
+ */
 static inline int tlb_ordered_access(struct tlb *t, uint32_t tid, uint32_t s, int fa)
 {
 	uint32_t *row = t->tag + (size_t)s * t->ways, nv = t->cnt[s], d;
+	int stale = 0;
 
 	for (d = 0; d < nv; d++)
 		if (row[d] == tid)
 			break;
 	if (d < nv) {
-		if (t->kind == TLB_K_LRU) {
-			for (; d > 0; d--)
-				row[d] = row[d - 1];
-			row[0] = tid;
+		if (tlb_valid(t, tid)) {
+			if (t->lru) {
+				for (; d > 0; d--)
+					row[d] = row[d - 1];
+				row[0] = tid;
+			}
+			return 1;
 		}
-		return 1;
+		stale = 1; /* drop the flushed copy; refill in front */
+		for (; d + 1 < nv; d++)
+			row[d] = row[d + 1];
+		nv--;
 	}
-	tlb_classify(t, tid, fa);
-	if (nv < t->ways)
+	tlb_classify(t, tid, fa, stale);
+	if (nv < t->ways) {
 		t->cnt[s] = nv + 1;
-	else
+		d = nv;
+	} else {
 		d = t->ways - 1; /* drop the LRU (oldest) tag */
+		tlb_drop_stale(t, row[d]);
+	}
 	for (; d > 0; d--)
 		row[d] = row[d - 1];
 	row[0] = tid;
+	return 0;
+}
+
+static inline void tlb_list_unlink(struct tlb *t, uint32_t s, uint32_t x)
+{
+	uint32_t p = t->ln[x].prev, n = t->ln[x].next;
+
+	if (p != XL_NONE)
+		t->ln[p].next = n;
+	else
+		t->head[s] = n;
+	if (n != XL_NONE)
+		t->ln[n].prev = p;
+	else
+		t->tail[s] = p;
+	t->tt[x].flag &= ~TF_IN;
+	t->cnt[s]--;
+}
+
+static inline void tlb_list_push(struct tlb *t, uint32_t s, uint32_t x)
+{
+	t->ln[x].prev = XL_NONE;
+	if (t->cnt[s]) {
+		t->ln[x].next = t->head[s];
+		t->ln[t->head[s]].prev = x;
+	} else {
+		t->ln[x].next = XL_NONE;
+		t->tail[s] = x;
+	}
+	t->head[s] = x;
+	t->tt[x].flag |= TF_IN;
+	t->cnt[s]++;
+}
+
+/* List sets (LRU, FIFO beyond 16 ways): the ordered set as a linked list
+ * through the tids, O(1) a lookup and no per-way memory. */
+static inline int tlb_list_access(struct tlb *t, uint32_t tid, uint32_t s, int fa)
+{
+	int stale = 0;
+	uint32_t x;
+
+	if (t->tt[tid].flag & TF_IN) {
+		if (tlb_valid(t, tid)) {
+			if (t->lru && t->head[s] != tid) {
+				tlb_list_unlink(t, s, tid);
+				tlb_list_push(t, s, tid);
+			}
+			return 1;
+		}
+		stale = 1;
+		tlb_list_unlink(t, s, tid);
+	}
+	tlb_classify(t, tid, fa, stale);
+	if (t->cnt[s] == t->ways) {
+		x = t->tail[s];
+		tlb_drop_stale(t, x);
+		tlb_list_unlink(t, s, x);
+	}
+	tlb_list_push(t, s, tid);
 	return 0;
 }
 
@@ -451,22 +617,67 @@ static inline uint32_t tlb_ops_find(const struct tlb *t, uint32_t tid, uint32_t 
 	return XL_NONE;
 }
 
+/*
+ * Ops sets keep their empty ways as a stack of freed ways on top of the
+ * run fresh..W-1, popped in that order: after a flush every way is empty
+ * and fills take ways 0, 1, 2, ... as a full reset of the stack would.  A
+ * flush only moves the generation on; a set catches up (fresh = 0, stack
+ * empty) when next used, and a way taken from the fresh run may still hold
+ * a tag of an old generation, which the flush removed.
+ */
+static inline void tlb_ops_sync(struct tlb *t, uint32_t s)
+{
+	if (t->sgen[s] != t->gen) {
+		t->sgen[s] = t->gen;
+		t->nfree[s] = 0;
+		t->fresh[s] = 0;
+	}
+}
+
+static inline uint32_t tlb_ops_pop(struct tlb *t, uint32_t s)
+{
+	uint32_t w, *slot;
+
+	if (t->nfree[s])
+		return t->freew[(size_t)s * t->ways + --t->nfree[s]];
+	if (t->fresh[s] == t->ways)
+		return XL_NONE;
+	w = t->fresh[s]++;
+	slot = &t->tag[(size_t)s * t->ways + w];
+	if (*slot != XL_NONE) {
+		t->tt[*slot].flag |= TF_INVAL; /* left by a flush */
+		if (t->where)
+			t->where[*slot] = XL_NONE;
+		*slot = XL_NONE;
+	}
+	return w;
+}
+
 static inline int tlb_ops_access(struct tlb *t, uint32_t tid, uint32_t s, int fa)
 {
-	uint32_t *row = t->tag + (size_t)s * t->ways, w = tlb_ops_find(t, tid, s), old;
-	uint64_t now = t->sclock[s]++;
+	uint32_t *row = t->tag + (size_t)s * t->ways, w, old;
+	uint64_t now;
 	void *ps = t->pst[s];
+	int stale = 0;
 
+	tlb_ops_sync(t, s);
+	w = tlb_ops_find(t, tid, s);
+	now = t->sclock[s]++;
 	t->last_set = s;
 	if (w != XL_NONE) {
-		t->last_way = w;
-		t->ops->hit(ps, w, now, POLICY_NEVER);
-		return 1;
+		if (tlb_valid(t, tid)) {
+			t->last_way = w;
+			t->ops->hit(ps, w, now, POLICY_NEVER);
+			return 1;
+		}
+		stale = 1; /* its way is free (in the fresh run): forget the tag */
+		row[w] = XL_NONE;
+		if (t->where)
+			t->where[tid] = XL_NONE;
 	}
-	tlb_classify(t, tid, fa);
-	if (t->nfree[s]) {
-		w = t->freew[(size_t)s * t->ways + --t->nfree[s]];
-	} else {
+	tlb_classify(t, tid, fa, stale);
+	w = tlb_ops_pop(t, s);
+	if (w == XL_NONE) {
 		w = t->ops->victim(ps, now);
 		assert(w < t->ways);
 		old = row[w];
@@ -481,16 +692,19 @@ static inline int tlb_ops_access(struct tlb *t, uint32_t tid, uint32_t s, int fa
 	return 0;
 }
 
-/* Remove tid if present; 1 if it was. */
+/* Remove tid if present; 1 if it was (a tag a flush left is not). */
 static int tlb_invalidate(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
 {
 	uint32_t s, *row, nv, d, w;
+	int valid;
 
 	if (tid >= t->cap || !(t->tt[tid].flag & TF_SEEN))
 		return 0; /* never looked up here, so not present */
 	s = tlb_set(t, tid, tvpn);
-	row = t->tag + (size_t)s * t->ways;
-	if (t->kind != TLB_K_OPS) {
+	valid = tlb_valid(t, tid);
+	switch (t->kind) {
+	case TLB_K_ORDERED:
+		row = t->tag + (size_t)s * t->ways;
 		nv = t->cnt[s];
 		for (d = 0; d < nv && row[d] != tid; d++)
 			;
@@ -499,44 +713,90 @@ static int tlb_invalidate(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
 		for (; d + 1 < nv; d++)
 			row[d] = row[d + 1];
 		t->cnt[s] = nv - 1;
-	} else {
+		break;
+	case TLB_K_LIST:
+		if (!(t->tt[tid].flag & TF_IN))
+			return 0;
+		tlb_list_unlink(t, s, tid);
+		break;
+	case TLB_K_OPS:
+		tlb_ops_sync(t, s);
 		w = tlb_ops_find(t, tid, s);
 		if (w == XL_NONE)
 			return 0;
-		row[w] = XL_NONE;
+		t->tag[(size_t)s * t->ways + w] = XL_NONE;
 		if (t->where)
 			t->where[tid] = XL_NONE;
-		t->freew[(size_t)s * t->ways + t->nfree[s]++] = w;
+		if (valid) /* a stale tag's way is in the fresh run already */
+			t->freew[(size_t)s * t->ways + t->nfree[s]++] = w;
+		break;
 	}
 	t->tt[tid].flag |= TF_INVAL;
-	return 1;
+	return valid;
 }
 
+/* The flush as it reads: every entry removed now, O(S + E). */
+static void tlb_flush_eager(struct tlb *t)
+{
+	uint32_t s, d, x, *row;
+
+	for (s = 0; s < t->sets; s++) {
+		switch (t->kind) {
+		case TLB_K_ORDERED:
+			row = t->tag + (size_t)s * t->ways;
+			for (d = 0; d < t->cnt[s]; d++)
+				t->tt[row[d]].flag |= TF_INVAL;
+			t->cnt[s] = 0;
+			break;
+		case TLB_K_LIST:
+			while (t->cnt[s]) {
+				x = t->head[s];
+				tlb_list_unlink(t, s, x);
+				t->tt[x].flag |= TF_INVAL;
+			}
+			break;
+		case TLB_K_OPS:
+			if (!t->pst[s])
+				break; /* never used */
+			row = t->tag + (size_t)s * t->ways;
+			for (d = 0; d < t->ways; d++) {
+				x = row[d];
+				if (x == XL_NONE)
+					continue;
+				t->tt[x].flag |= TF_INVAL;
+				if (t->where)
+					t->where[x] = XL_NONE;
+				row[d] = XL_NONE;
+			}
+			t->sgen[s] = t->gen;
+			t->nfree[s] = 0;
+			t->fresh[s] = 0;
+			break;
+		}
+	}
+}
+
+/*
+ * A flush (an address-space switch without ASID tags) in O(1): the
+ * generation moves on, and every entry filled in an older one counts as
+ * empty (see the essay).  When the 32-bit generation would wrap, once in
+ * 2^32 flushes, the flush is done entry by entry instead and the count
+ * restarts.
+ */
 static void tlb_flush(struct tlb *t)
 {
-	uint32_t s, d;
-	size_t i;
-
-	if (t->kind != TLB_K_OPS) {
-		for (s = 0; s < t->sets; s++) {
-			for (d = 0; d < t->cnt[s]; d++)
-				t->tt[t->tag[(size_t)s * t->ways + d]].flag |= TF_INVAL;
-			t->cnt[s] = 0;
-		}
+	if (t->eager) {
+		tlb_flush_eager(t);
 		return;
 	}
-	for (i = 0; i < t->entries; i++) {
-		uint32_t tid = t->tag[i];
-
-		if (tid == XL_NONE)
-			continue;
-		t->tt[tid].flag |= TF_INVAL;
-		if (t->where)
-			t->where[tid] = XL_NONE;
-		t->tag[i] = XL_NONE;
+	if (t->gen < t->gen_max) {
+		t->gen++;
+		return;
 	}
-	for (s = 0; s < t->sets; s++)
-		tlb_ops_empty_set(t, s);
+	tlb_flush_eager(t); /* removes every tag, stale or not */
+	t->gen = 1;
+	if (t->sgen)
+		memset(t->sgen, 0, t->sets * sizeof *t->sgen);
 }
 
 /* Apply events ev[e..) with idx <= upto; returns the next unapplied one. */
@@ -553,38 +813,51 @@ static size_t tlb_events(struct tlb *t, const struct xevent *ev, size_t e, size_
 	return e;
 }
 
+/* One lookup of tid, after the events before it; 1 on a hit. */
+static inline int tlb_lookup(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
+{
+	uint32_t s;
+	int fa = 1, hit;
+
+	if (tid == t->last) {
+		/* still present and most recent, here and in the shadow */
+		t->st.hits++;
+		if (t->kind == TLB_K_OPS)
+			t->ops->hit(t->pst[t->last_set], t->last_way,
+				    t->sclock[t->last_set]++, POLICY_NEVER);
+		if (t->ref)
+			tlb_lookup(t->ref, tid, tvpn);
+		return 1;
+	}
+	if (t->ref)
+		fa = tlb_lookup(t->ref, tid, tvpn);
+	else if (!t->noshadow)
+		fa = tlb_fa_touch(t, tid);
+	s = tlb_set(t, tid, tvpn);
+	if (t->kind == TLB_K_ORDERED)
+		hit = tlb_ordered_access(t, tid, s, fa);
+	else if (t->kind == TLB_K_LIST)
+		hit = tlb_list_access(t, tid, s, fa);
+	else
+		hit = tlb_ops_access(t, tid, s, fa);
+	t->last = tid;
+	if (hit)
+		t->st.hits++;
+	return hit;
+}
+
 size_t tlb_run(struct tlb *t, const struct xref *in, size_t n, struct xref *miss,
 	       const struct xevent *ev, size_t nev, const uint64_t *tvpn, uint64_t *shot)
 {
 	size_t k, e = 0, m = 0;
-	uint32_t tid, s;
-	int fa, hit;
 
 	for (k = 0; k < n; k++) {
-		tid = in[k].tid;
-		assert(tid < t->cap);
+		assert(in[k].tid < t->nprep);
 		if (k + TLB_PREFETCH < n) /* the batch knows what comes next */
 			__builtin_prefetch(&t->tt[in[k + TLB_PREFETCH].tid]);
 		if (e < nev && ev[e].idx <= in[k].idx)
 			e = tlb_events(t, ev, e, nev, in[k].idx, tvpn, shot);
-		if (tid == t->last) {
-			/* still present and most recent, here and in the shadow */
-			t->st.hits++;
-			if (t->kind == TLB_K_OPS)
-				t->ops->hit(t->pst[t->last_set], t->last_way,
-					    t->sclock[t->last_set]++, POLICY_NEVER);
-			continue;
-		}
-		fa = tlb_fa_touch(t, tid);
-		s = tlb_set(t, tid, tvpn);
-		if (t->kind != TLB_K_OPS)
-			hit = tlb_ordered_access(t, tid, s, fa);
-		else
-			hit = tlb_ops_access(t, tid, s, fa);
-		t->last = tid;
-		if (hit)
-			t->st.hits++;
-		else
+		if (!tlb_lookup(t, in[k].tid, tvpn))
 			miss[m++] = in[k];
 	}
 	if (e < nev)
@@ -926,7 +1199,7 @@ int tlb_curve_feed(struct tlb_curve *c, const uint32_t *tids, size_t n,
 		}
 		for (i = 0; i < n; i++)
 			c->in[i].tid = tids[i];
-		if (tlb_reserve(c->tl[k], ntids))
+		if (tlb_reserve(c->tl[k], ntids, tvpn))
 			return VM_ERR_NOMEM;
 		tlb_run(c->tl[k], c->in, n, c->miss, NULL, 0, tvpn, NULL);
 	}

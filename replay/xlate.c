@@ -730,11 +730,12 @@ static int xrun_grow(struct xrun *r)
 	const struct xspace *sp = r->sp;
 	uint32_t n, i, np = sp->pages.count, nr = sp->regions.count;
 
-	if (r->l1 && tlb_reserve(r->l1, sp->ntids))
+	if (r->l1 && tlb_reserve(r->l1, sp->ntids, sp->tvpn))
 		return VM_ERR_NOMEM;
-	if (r->l1i && (tlb_reserve(r->l1i, sp->ntids) || tlb_reserve(r->l1d, sp->ntids)))
+	if (r->l1i && (tlb_reserve(r->l1i, sp->ntids, sp->tvpn) ||
+			 tlb_reserve(r->l1d, sp->ntids, sp->tvpn)))
 		return VM_ERR_NOMEM;
-	if (r->l2 && tlb_reserve(r->l2, sp->ntids))
+	if (r->l2 && tlb_reserve(r->l2, sp->ntids, sp->tvpn))
 		return VM_ERR_NOMEM;
 	if (sp->huge != XLATE_HUGE_AUTO)
 		return 0;

@@ -87,11 +87,19 @@ struct xtids {
 
 struct tlb;
 
-/* generic != 0 forces the policy-ops organisation (tests compare the two) */
-int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int generic);
+/* tlb_new flags */
+#define TLB_F_GENERIC 0x1     /* the policy-ops organisation even for LRU and FIFO
+				 (tests compare the organisations) */
+#define TLB_F_EAGER_FLUSH 0x2 /* flush entry by entry, not by generation (tests) */
+#define TLB_F_REFERENCE 0x4   /* a 3C reference TLB: no 3C split of its own */
+
+int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int flags);
 void tlb_free(struct tlb *t);
-/* make room for translation ids 0..ntids-1; 0 or VM_ERR_NOMEM */
-int tlb_reserve(struct tlb *t, uint32_t ntids);
+/* make room for translation ids 0..ntids-1, whose page numbers tvpn[] holds
+ * (each tid's set is made ready once); 0 or VM_ERR_NOMEM */
+int tlb_reserve(struct tlb *t, uint32_t ntids, const uint64_t *tvpn);
+/* tests: let the generation wrap after max flushes (UINT32_MAX normally) */
+void tlb_set_gen_max(struct tlb *t, uint32_t max);
 /*
  * Look up in[0..n) in order, after applying every event at or before each
  * reference's idx; fill on a miss and copy the missing reference to miss[]

@@ -854,7 +854,7 @@ static void test_diff_ordered(void **state)
 			for (fifo = 0; fifo < 2; fifo++) {
 				for (generic = 0; generic < 2; generic++) {
 					struct tlb_config c = { geoms[g][0], geoms[g][1],
-								fifo ? &fifo_ops : &lru_ops };
+								fifo ? &fifo_ops : &lru_ops, TLB_REF_LRU };
 					struct tlb *t = NULL;
 					struct ntlb nt;
 					struct tlb_stats st, want = { 0 };
@@ -867,7 +867,7 @@ static void test_diff_ordered(void **state)
 						tvpn[i] = trng(&x) >> tbelow(&x, 60);
 					gen_tids(&x, tids, N, NT);
 					assert_int_equal(tlb_new(&t, &c, 1, generic), 0);
-					assert_int_equal(tlb_reserve(t, NT), 0);
+					assert_int_equal(tlb_reserve(t, NT, tvpn), 0);
 					ntlb_init(&nt, c.entries, c.ways, fifo);
 					for (i = 0; i < N; i++)
 						fa_pages[i] = tids[i];
@@ -979,7 +979,7 @@ static void test_diff_policies(void **state)
 	for (rep = 0; rep < 3; rep++) {
 		for (g = 0; g < NGEOMS; g++) {
 			for (p = 0; p < sizeof pols / sizeof pols[0]; p++) {
-				struct tlb_config c = { geoms[g][0], geoms[g][1], pols[p] };
+				struct tlb_config c = { geoms[g][0], geoms[g][1], pols[p], TLB_REF_LRU };
 				uint32_t sets = c.entries / c.ways;
 				uint64_t seed = trng(&x);
 				struct tlb *t = NULL;
@@ -1002,7 +1002,7 @@ static void test_diff_policies(void **state)
 						want_miss[pos[i]] = fault[i];
 				}
 				assert_int_equal(tlb_new(&t, &c, seed, 0), 0);
-				assert_int_equal(tlb_reserve(t, NT), 0);
+				assert_int_equal(tlb_reserve(t, NT, tvpn), 0);
 				for (i = 0; i < N; i++) {
 					in[i].idx = (uint32_t)i;
 					in[i].tid = tids[i];
@@ -1070,7 +1070,7 @@ static void test_diff_curve(void **state)
 
 			assert_int_equal(pts[j].one_pass, j < NP);
 			assert_int_equal(tlb_new(&t, &pts[j].tlb, 3, 0), 0);
-			assert_int_equal(tlb_reserve(t, NT), 0);
+			assert_int_equal(tlb_reserve(t, NT, tvpn), 0);
 			for (i = 0; i < N; i++) {
 				in[i].idx = (uint32_t)i;
 				in[i].tid = tids[i];
@@ -1110,7 +1110,7 @@ static void test_diff_curve(void **state)
 					struct tlb_stats st;
 
 					assert_int_equal(tlb_new(&t, &sp[q].tlb, 3, 0), 0);
-					assert_int_equal(tlb_reserve(t, NT), 0);
+					assert_int_equal(tlb_reserve(t, NT, tvpn), 0);
 					for (i = 0; i < N; i++) {
 						in[i].idx = (uint32_t)i;
 						in[i].tid = tids[i];

@@ -1022,6 +1022,96 @@ static void test_diff_policies(void **state)
 	}
 }
 
+/*
+ * Flush by generation against the flush as it reads (entry by entry,
+ * TLB_F_EAGER_FLUSH: the behaviour before generations), every policy and
+ * organisation, on random lookups with many flushes (one before about one
+ * lookup in six, so sets are often full of stale tags) and shootdowns, in
+ * random chunks: the same misses, lookup for lookup, the same 3C+1 split and
+ * the same shootdown count.  A third TLB wraps its generation every 3
+ * flushes, which takes the eager path now and then.
+ */
+static void test_diff_flush_generation(void **state)
+{
+	static const struct policy_ops *const pols[] = {
+		&lru_ops, &fifo_ops, &random_ops, &lfu_ops, &clock_ops,
+	};
+	enum { N = 4000, NT = 150, NV = 3 };
+	static uint32_t tids[N];
+	static uint64_t tvpn[NT];
+	static struct xref in[N], miss[NV][N];
+	static struct xevent ev[2 * N];
+	uint64_t x = 23;
+	size_t g, p, off, m, i, nev, nm[NV];
+	int generic, v;
+
+	(void)state;
+	for (g = 0; g < NGEOMS; g++) {
+		for (p = 0; p < sizeof pols / sizeof pols[0]; p++) {
+			for (generic = 0; generic < 2; generic++) {
+				struct tlb_config c = { geoms[g][0], geoms[g][1], pols[p], TLB_REF_LRU };
+				static const int flags[NV] = { TLB_F_EAGER_FLUSH, 0, 0 };
+				struct tlb *t[NV];
+				struct tlb_stats st[NV];
+				uint64_t shot[NV] = { 0 }, seed = trng(&x);
+
+				if (generic && pols[p] != &lru_ops && pols[p] != &fifo_ops)
+					continue; /* other policies have one organisation */
+				for (i = 0; i < NT; i++)
+					tvpn[i] = trng(&x) >> tbelow(&x, 60);
+				gen_tids(&x, tids, N, NT);
+				for (v = 0; v < NV; v++) {
+					assert_int_equal(tlb_new(&t[v], &c, seed,
+								 flags[v] | (generic ? TLB_F_GENERIC : 0)), 0);
+					assert_int_equal(tlb_reserve(t[v], NT, tvpn), 0);
+				}
+				tlb_set_gen_max(t[2], 3);
+				for (off = 0; off < N; off += m) {
+					m = 1 + tbelow(&x, 500);
+					if (m > N - off)
+						m = N - off;
+					nev = 0;
+					for (i = 0; i < m; i++) {
+						while (tbelow(&x, 5) == 0 && nev < 2 * N) {
+							ev[nev].idx = (uint32_t)i;
+							ev[nev].kind = tbelow(&x, 2) ? XEV_FLUSH : XEV_INVAL;
+							ev[nev].arg = tids[off + i - (i ? tbelow(&x, (uint32_t)i) : 0)];
+							nev++;
+						}
+						in[i].idx = (uint32_t)i;
+						in[i].tid = tids[off + i];
+					}
+					for (v = 0; v < NV; v++)
+						nm[v] = tlb_run(t[v], in, m, miss[v], ev, nev, tvpn, &shot[v]);
+					for (v = 1; v < NV; v++) {
+						assert_int_equal(nm[v], nm[0]);
+						for (i = 0; i < nm[0]; i++)
+							assert_int_equal(miss[v][i].idx, miss[0][i].idx);
+					}
+				}
+				for (v = 0; v < NV; v++)
+					tlb_get_stats(t[v], &st[v]);
+				for (v = 1; v < NV; v++) {
+					if (memcmp(&st[v], &st[0], sizeof st[0]) || shot[v] != shot[0])
+						fail_msg("%s %u:%u%s variant %d: misses %llu/%llu inval %llu/%llu "
+							 "conflict %llu/%llu shot %llu/%llu", pols[p]->name,
+							 c.entries, c.ways, generic ? " ops" : "", v,
+							 (unsigned long long)st[v].misses,
+							 (unsigned long long)st[0].misses,
+							 (unsigned long long)st[v].invalidation,
+							 (unsigned long long)st[0].invalidation,
+							 (unsigned long long)st[v].conflict,
+							 (unsigned long long)st[0].conflict,
+							 (unsigned long long)shot[v], (unsigned long long)shot[0]);
+				}
+				assert_true(st[0].invalidation > 0 || c.entries == 1);
+				for (v = 0; v < NV; v++)
+					tlb_free(t[v]);
+			}
+		}
+	}
+}
+
 /* tlb-curve's one pass (LRU) and its per-size replays against one TLB per
  * point, fed in random chunks. */
 static void test_diff_curve(void **state)
@@ -1380,6 +1470,7 @@ int main(void)
 		cmocka_unit_test(test_golden_thp),
 		cmocka_unit_test(test_diff_ordered),
 		cmocka_unit_test(test_diff_policies),
+		cmocka_unit_test(test_diff_flush_generation),
 		cmocka_unit_test(test_diff_curve),
 		cmocka_unit_test(test_fa_equals_lru_paging),
 		cmocka_unit_test(test_tlb_tracks_residency),

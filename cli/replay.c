@@ -38,6 +38,9 @@ static const struct opt replay_opts[] = {
 	  "--huge auto: promote a region once this fraction of its base pages is touched", NULL },
 	{ "asid", 0, "on|off", "on",
 	  "on: TLB entries tagged by address space; off: flush on every switch", NULL },
+	{ "3c-reference", 0, "lru|same", "lru",
+	  "capacity misses: those a fully associative LRU TLB (lru) or one of the TLB's own "
+	  "policy (same, as Dinero IV) of as many entries takes too", NULL },
 	{ "interleave", 0, "QUANTUM", NULL,
 	  "replay several TRACEs round robin, QUANTUM references each, one address space each", NULL },
 	{ "latency", 0, "K=NS,...", "tlb=1,stlb=7,mem=100,walk=100,fault=100000,writeback=100000",
@@ -56,7 +59,7 @@ static const struct opt replay_opts[] = {
  */
 static const char *const xlate_opt_names[] = {
 	"tlb", "itlb", "dtlb", "stlb", "levels", "pt-bits", "pte-size", "pwc", "huge",
-	"thp-fraction", "asid", "interleave", "latency", NULL,
+	"thp-fraction", "asid", "interleave", "latency", "3c-reference", NULL,
 };
 
 #define XLATE_TLB_COLS(p) \
@@ -79,6 +82,7 @@ static const struct col xlate_cols[] = {
 	{ "pt_l3_pages", COL_U64 }, { "pt_l4_pages", COL_U64 }, { "pt_l5_pages", COL_U64 },
 	{ "pt_linear_bytes", COL_U64 },
 	{ "avg_xlate_ns", COL_F64 }, { "avg_access_ns", COL_F64 }, { "total_time_s", COL_F64 },
+	{ "pt_tables", COL_U64 }, { "tlb_3c_reference", COL_STR },
 	{ "pt_bits", COL_STR }, { "latency", COL_STR },
 };
 #define XLATE_NCOLS (sizeof xlate_cols / sizeof xlate_cols[0])
@@ -154,6 +158,8 @@ static int xlate_options(const struct args *a, uint32_t shift, uint64_t seed,
 	if (strcmp(s, "on") && strcmp(s, "off"))
 		return cli_usage("--asid '%s' must be on or off", s);
 	xc->asid_tagged = strcmp(s, "on") == 0;
+	if (tlb_parse_ref3c("--3c-reference", cli_arg(a, "3c-reference"), &xc->ref3c, &d))
+		return cli_fail(&d);
 	if (cli_arg(a, "interleave")) {
 		if ((rc = cli_u64(a, "interleave", &v)))
 			return rc;
@@ -239,6 +245,8 @@ static void xlate_cells(struct table *t, size_t r, const struct xlate_config *xc
 		table_set_f64(t, r, "avg_access_ns", x->access_ns / (double)x->refs);
 	}
 	table_set_f64(t, r, "total_time_s", x->access_ns * 1e-9);
+	table_set_u64(t, r, "pt_tables", x->pt_pages); /* pt_pages counts tables too */
+	table_set_str(t, r, "tlb_3c_reference", tlb_ref3c_name(xc->ref3c));
 	table_set_str(t, r, "pt_bits", pt_bits_format(&xc->pt, buf, sizeof buf));
 	table_set_str(t, r, "latency", xlate_latency_format(&xc->lat, buf, sizeof buf));
 }

@@ -391,6 +391,8 @@ void sim_set_evict_hook(struct sim *s, sim_evict_fn fn, void *ctx);
 /* ---------------------------------------------------------- configuration */
 
 #define TLB_MAX_ENTRIES (1u << 24) /* entries in one TLB */
+#define TLB_MAX_POLICY_WAYS 65536  /* ways of a set under random, clock or lfu
+				      (per-way state); lru and fifo take any */
 #define PT_MAX_LEVELS 5            /* radix page-table levels, as x86-64 LA57 */
 #define XLATE_MAX_TRACES 8         /* traces one --interleave run can merge */
 
@@ -415,6 +417,12 @@ int tlb_parse(const char *opt, const char *spec, struct tlb_config *c,
 	      struct vm_diag *d);
 /* "64:4:lru", "64:full:fifo", or "" for an absent TLB, into buf */
 const char *tlb_format(const struct tlb_config *c, char *buf, size_t n);
+/* "lru" or "same" into *r (opt names the option in messages) */
+int tlb_parse_ref3c(const char *opt, const char *s, enum tlb_ref3c *r, struct vm_diag *d);
+const char *tlb_ref3c_name(enum tlb_ref3c r);
+/* 0, or VM_ERR_USAGE naming opt if c's policy cannot have that many ways or
+ * its 3C reference (a fully associative TLB of c's policy) that many entries */
+int tlb_check(const char *opt, const struct tlb_config *c, struct vm_diag *d);
 
 struct pt_config {
 	uint32_t levels;               /* 1..PT_MAX_LEVELS; 0 before pt_geometry() */
@@ -474,6 +482,7 @@ struct xlate_config {
 	uint32_t huge_shift;       /* log2 huge page size (FIXED, AUTO) */
 	double thp_fraction;       /* AUTO: fraction of a region touched, (0, 1] */
 	int asid_tagged;           /* 1: entries tagged by ASID; 0: flush on a switch */
+	enum tlb_ref3c ref3c;      /* --3c-reference, copied into every TLB */
 	uint64_t seed;             /* for random TLB replacement */
 	struct xlate_latency lat;  /* the cost model */
 	uint32_t interleave;       /* refs per turn when interleaving traces */
@@ -493,8 +502,9 @@ struct tlb_stats {
 	uint64_t hits;         /* lookups that found the translation */
 	uint64_t misses;       /* lookups that did not */
 	uint64_t compulsory;   /* misses on a translation this TLB never saw */
-	uint64_t capacity;     /* other misses a fully associative LRU TLB of
-				  the same size would also take */
+	uint64_t capacity;     /* other misses the 3C reference, a fully
+				  associative TLB of the same size (LRU, or the
+				  TLB's own policy), would also take */
 	uint64_t conflict;     /* misses the fully associative TLB would not take */
 	uint64_t invalidation; /* misses on a translation a flush, shootdown or
 				  huge-page promotion removed (and that the

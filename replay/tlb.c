@@ -207,11 +207,52 @@ int tlb_parse(const char *opt, const char *spec, struct tlb_config *c,
 				       "%s %s: policy '%s' needs the future, which a TLB does not know; "
 				       "use lru, fifo, random, lfu or clock", opt, spec, p);
 	}
-	return 0;
+	return tlb_check(opt, c, d);
 syntax:
 	return vm_fail(d, VM_ERR_USAGE,
 		       "%s '%s' is not ENTRIES:WAYS[:POLICY] (examples: 64:4, 1536:12, 64:full, 64:4:fifo)",
 		       opt, spec);
+}
+
+static int tlb_per_way_policy(const struct policy_ops *p)
+{
+	return p && p != &lru_ops && p != &fifo_ops;
+}
+
+int tlb_check(const char *opt, const struct tlb_config *c, struct vm_diag *d)
+{
+	if (!c->entries || !tlb_per_way_policy(c->policy))
+		return 0;
+	if (c->ways > TLB_MAX_POLICY_WAYS)
+		return vm_fail(d, VM_ERR_USAGE,
+			       "%s %u:%u:%s: policy %s keeps state per way; at most %u ways "
+			       "(lru and fifo take any number)", opt, c->entries, c->ways,
+			       c->policy->name, c->policy->name, TLB_MAX_POLICY_WAYS);
+	if (c->ref3c == TLB_REF_SAME && c->entries > TLB_MAX_POLICY_WAYS)
+		return vm_fail(d, VM_ERR_USAGE,
+			       "%s %u:%u:%s with --3c-reference same needs a fully associative %s "
+			       "TLB of %u entries; at most %u (or --3c-reference lru)", opt,
+			       c->entries, c->ways, c->policy->name, c->policy->name, c->entries,
+			       TLB_MAX_POLICY_WAYS);
+	return 0;
+}
+
+int tlb_parse_ref3c(const char *opt, const char *s, enum tlb_ref3c *r, struct vm_diag *d)
+{
+	if (strcmp(s, "lru") == 0)
+		*r = TLB_REF_LRU;
+	else if (strcmp(s, "same") == 0)
+		*r = TLB_REF_SAME;
+	else
+		return vm_fail(d, VM_ERR_USAGE,
+			       "%s '%s' must be lru (a fully associative LRU TLB) or same "
+			       "(a fully associative TLB of the TLB's own policy)", opt, s);
+	return 0;
+}
+
+const char *tlb_ref3c_name(enum tlb_ref3c r)
+{
+	return r == TLB_REF_SAME ? "same" : "lru";
 }
 
 const char *tlb_format(const struct tlb_config *c, char *buf, size_t n)

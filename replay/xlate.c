@@ -301,6 +301,10 @@ int xlate_config_check(struct xlate_config *c, struct vm_diag *d)
 	if (c->stlb.entries && !c->tlb.entries && !c->itlb.entries)
 		return vm_fail(d, VM_ERR_USAGE,
 			       "--stlb needs an L1 TLB below it: --tlb, or --itlb with --dtlb");
+	c->tlb.ref3c = c->itlb.ref3c = c->dtlb.ref3c = c->stlb.ref3c = c->ref3c;
+	if ((rc = tlb_check("--tlb", &c->tlb, d)) || (rc = tlb_check("--itlb", &c->itlb, d)) ||
+	    (rc = tlb_check("--dtlb", &c->dtlb, d)) || (rc = tlb_check("--stlb", &c->stlb, d)))
+		return rc;
 	if (!c->pt.pte_size)
 		c->pt.pte_size = 8;
 	if (!c->tlb_only && (rc = pt_geometry(&c->pt, c->page_shift, d)))

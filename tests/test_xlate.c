@@ -1112,6 +1112,118 @@ static void test_diff_flush_generation(void **state)
 	}
 }
 
+/* misses of tids[0..n) (page number = tid) through c, with the 3C split */
+static void run3c(const struct tlb_config *c, const uint32_t *tids, size_t n,
+		  struct tlb_stats *st)
+{
+	static uint64_t tvpn[64];
+	struct xref in[64], miss[64];
+	struct tlb *t = NULL;
+	size_t i;
+
+	assert_true(n <= 64);
+	for (i = 0; i < 64; i++)
+		tvpn[i] = i;
+	for (i = 0; i < n; i++) {
+		in[i].idx = (uint32_t)i;
+		in[i].tid = tids[i];
+	}
+	assert_int_equal(tlb_new(&t, c, 1, 0), 0);
+	assert_int_equal(tlb_reserve(t, 64, tvpn), 0);
+	tlb_run(t, in, n, miss, NULL, 0, tvpn, NULL);
+	tlb_get_stats(t, st);
+	tlb_free(t);
+}
+
+/*
+ * --3c-reference, worked by hand for FIFO, where the two references differ.
+ *
+ * Fully associative FIFO, 2 entries, A B A C A (A=1, B=2, C=3):
+ *   A miss (compulsory) [A]; B miss (compulsory) [B A]; A hit; C miss
+ *   (compulsory), evicts the oldest, A: [C B]; A miss.
+ *   lru:  an LRU TLB of 2 holds A at the end (A was used after B; C evicted
+ *         B), so the last miss is a conflict: capacity 0, conflict 1.
+ *   same: the reference is the TLB itself (fully associative FIFO of 2), so
+ *         it is a capacity miss: capacity 1, conflict 0 (Dinero IV's way:
+ *         a fully associative cache has no conflict misses).
+ *
+ * 4 entries, 2 ways (2 sets, set = page mod 2), FIFO, pages 0 2 4 0 6 8 0
+ * (all in set 0):
+ *   set 0 (newest first): 0 m [0]; 2 m [2 0]; 4 m [4 2]; 0 m [0 4];
+ *   6 m [6 0]; 8 m [8 6]; 0 m [0 8]: 7 misses, 5 compulsory.
+ *   FA FIFO of 4: 0 2 4 miss, 0 hits, 6 miss [6 4 2 0], 8 miss evicts 0,
+ *   0 misses: the 4th reference is a conflict, the 7th a capacity miss.
+ *   FA LRU of 4: 0 2 4, 0 hits [0 4 2], 6 [6 0 4 2], 8 evicts 2 [8 6 0 4],
+ *   0 hits: both are conflicts.
+ *   lru: capacity 0, conflict 2; same: capacity 1, conflict 1.
+ */
+static void test_golden_3c_reference(void **state)
+{
+	static const uint32_t abaca[] = { 1, 2, 1, 3, 1 };
+	static const uint32_t evens[] = { 0, 2, 4, 0, 6, 8, 0 };
+	static const struct policy_ops *const pols[] = {
+		&lru_ops, &fifo_ops, &random_ops, &lfu_ops, &clock_ops,
+	};
+	struct tlb_config c = { 2, 2, &fifo_ops, TLB_REF_LRU };
+	struct tlb_stats st;
+	uint32_t tids[64];
+	uint64_t x = 3;
+	size_t p, i;
+
+	(void)state;
+	run3c(&c, abaca, 5, &st);
+	assert_int_equal(st.misses, 4);
+	assert_int_equal(st.compulsory, 3);
+	assert_int_equal(st.capacity, 0);
+	assert_int_equal(st.conflict, 1);
+	c.ref3c = TLB_REF_SAME;
+	run3c(&c, abaca, 5, &st);
+	assert_int_equal(st.misses, 4);
+	assert_int_equal(st.compulsory, 3);
+	assert_int_equal(st.capacity, 1);
+	assert_int_equal(st.conflict, 0);
+
+	c.entries = 4;
+	c.ref3c = TLB_REF_LRU;
+	run3c(&c, evens, 7, &st);
+	assert_int_equal(st.misses, 7);
+	assert_int_equal(st.compulsory, 5);
+	assert_int_equal(st.capacity, 0);
+	assert_int_equal(st.conflict, 2);
+	c.ref3c = TLB_REF_SAME;
+	run3c(&c, evens, 7, &st);
+	assert_int_equal(st.misses, 7);
+	assert_int_equal(st.compulsory, 5);
+	assert_int_equal(st.capacity, 1);
+	assert_int_equal(st.conflict, 1);
+
+	/* property: with its own policy as the reference, a fully associative
+	 * TLB has no conflict misses, whatever the policy (random: the same
+	 * seed); and for LRU both references are the same */
+	for (p = 0; p < sizeof pols / sizeof pols[0]; p++) {
+		struct tlb_stats a, b;
+
+		for (i = 0; i < 64; i++)
+			tids[i] = tbelow(&x, 12);
+		c.entries = c.ways = 5;
+		c.policy = pols[p];
+		c.ref3c = TLB_REF_SAME;
+		run3c(&c, tids, 64, &a);
+		assert_int_equal(a.conflict, 0);
+		assert_true(a.capacity > 0);
+		c.entries = 6;
+		c.ways = 2;
+		run3c(&c, tids, 64, &a);
+		c.ref3c = TLB_REF_LRU;
+		run3c(&c, tids, 64, &b);
+		assert_int_equal(a.misses, b.misses);
+		assert_int_equal(a.compulsory, b.compulsory);
+		assert_int_equal(a.capacity + a.conflict, b.capacity + b.conflict);
+		if (pols[p] == &lru_ops)
+			assert_memory_equal(&a, &b, sizeof a);
+	}
+}
+
 /* tlb-curve's one pass (LRU) and its per-size replays against one TLB per
  * point, fed in random chunks. */
 static void test_diff_curve(void **state)
@@ -1471,6 +1583,7 @@ int main(void)
 		cmocka_unit_test(test_diff_ordered),
 		cmocka_unit_test(test_diff_policies),
 		cmocka_unit_test(test_diff_flush_generation),
+		cmocka_unit_test(test_golden_3c_reference),
 		cmocka_unit_test(test_diff_curve),
 		cmocka_unit_test(test_fa_equals_lru_paging),
 		cmocka_unit_test(test_tlb_tracks_residency),

@@ -13,7 +13,8 @@
  * 10,10 is 32-bit x86 (4 KiB pages, 4-byte entries), 9,9,9,9 x86-64's four
  * levels (48-bit addresses) and 9,9,9,9,9 its five (LA57, 57 bits; Intel SDM
  * vol. 3A ch. 4).  A table at level l has 2^bits(l) entries of --pte-size
- * bytes; with the defaults a table is exactly one page.  An entry at level l
+ * bytes; with the defaults a table is exactly one page (4 KiB above 64 KiB
+ * pages, see pt_geometry).  An entry at level l
  * maps 2^(page_shift + S(l)) bytes, where S(l) is the sum of the index bits
  * below level l; so a huge page is a leaf one or two levels up: 2 MiB at
  * level 2 and 1 GiB at level 3 of x86-64.  pt_geometry() derives a geometry
@@ -55,6 +56,8 @@
 
 #include "replay.h"
 #include "xlate_int.h"
+
+#define PT_GRANULE_MAX_SHIFT 16 /* larger pages are huge pages over 4 KiB tables */
 
 /* one level's walk cache: most recent first */
 struct pwc {
@@ -123,7 +126,7 @@ syntax:
 int pt_geometry(struct pt_config *c, uint32_t page_shift, struct vm_diag *d)
 {
 	int pte_l = ilog2_exact(c->pte_size);
-	uint32_t i, sum = 0, rem, b, n;
+	uint32_t i, sum = 0, rem, b, n, tshift;
 
 	if (pte_l < 0 || c->pte_size > 64)
 		return vm_fail(d, VM_ERR_USAGE,
@@ -136,9 +139,16 @@ int pt_geometry(struct pt_config *c, uint32_t page_shift, struct vm_diag *d)
 	if (c->pwc > 65536)
 		return vm_fail(d, VM_ERR_USAGE, "--pwc %u: at most 65536 entries per level",
 			       c->pwc);
-	b = page_shift > (uint32_t)pte_l ? page_shift - (uint32_t)pte_l : 0;
+	/*
+	 * A table fills one page for pages up to 64 KiB (the 4K, 16K and 64K
+	 * granules of x86-64 and Arm); a larger page is a huge page over 4 KiB
+	 * tables, as x86-64 maps 2 MiB and 1 GiB pages: the walk stops one or
+	 * two levels early (9,9,9 above a 2 MiB page, 9,9 above 1 GiB).
+	 */
+	tshift = page_shift <= PT_GRANULE_MAX_SHIFT ? page_shift : 12;
+	b = tshift > (uint32_t)pte_l ? tshift - (uint32_t)pte_l : 0;
 	if (c->levels && !c->bits[0]) {
-		/* levels only: each table fills one page */
+		/* levels only: each table fills one table page */
 		if (!b)
 			return vm_fail(d, VM_ERR_USAGE,
 				       "--levels %u: a %u-byte page holds fewer than 2 entries of "
@@ -147,9 +157,12 @@ int pt_geometry(struct pt_config *c, uint32_t page_shift, struct vm_diag *d)
 		for (i = 0; i < c->levels; i++)
 			c->bits[i] = b > 32 ? 32 : b;
 	} else if (!c->levels) {
-		/* a 48-bit address, levels of one page each, at most five */
+		/* a 48-bit address, levels of one table page each, at most five;
+		 * pages too small to hold two entries split the bits evenly */
 		rem = 48 - page_shift;
-		n = b ? (rem + b - 1) / b : PT_MAX_LEVELS;
+		if (!b)
+			b = (rem + PT_MAX_LEVELS - 1) / PT_MAX_LEVELS;
+		n = (rem + b - 1) / b;
 		if (n > PT_MAX_LEVELS) {
 			n = PT_MAX_LEVELS;
 			b = (rem + n - 1) / n;

@@ -437,10 +437,13 @@ int pt_parse_bits(const char *s, struct pt_config *c, struct vm_diag *d);
  * Complete and check a geometry for base pages of 2^page_shift bytes:
  *   bits given      check 1..5 levels, each 1..32 bits, and that
  *                   page_shift + their sum fits in 64 address bits;
- *   levels only     every level indexes one table page: page_shift -
+ *   levels only     every level indexes one table page: log2(table page) -
  *                   log2(pte_size) bits each (--levels 5 at 4K: 57-bit LA57);
  *   neither         a 48-bit address: as many such levels as needed, at most
  *                   5 (4K pages: 9,9,9,9; the root takes what is left).
+ * A table page is the page up to 64 KiB; above, 4 KiB, as x86-64 maps its
+ * huge pages: 2M gives 9,9,9 and 1G 9,9.  Pages too small for two entries
+ * split the 48 bits over 5 levels (1-byte pages: 8,10,10,10,10).
  * levels given with bits must agree.  Errors name --levels, --pt-bits,
  * --pte-size.
  */

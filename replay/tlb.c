@@ -93,6 +93,7 @@ enum tlb_kind {
 };
 
 #define TLB_PREFETCH 8 /* lookups ahead whose per-tid state is prefetched */
+#define TLB_DENSE_SETS 65536 /* more sets get slots as they are first used */
 
 /* per-tid flag bits */
 #define TF_SEEN 0x1u  /* looked up here before */
@@ -106,6 +107,16 @@ struct tlb_tid {
 	uint32_t next;  /* shadow: towards the LRU end */
 	uint32_t flag;  /* TF_* */
 	uint32_t gen;   /* the generation it was last filled in */
+};
+
+/* ops organisation: one set */
+struct tlb_oset {
+	void *pst;       /* the policy's state; NULL until a tid maps to the set */
+	uint32_t *row;   /* 2W: the ways' tags (XL_NONE: empty), then freed ways */
+	uint64_t clock;  /* lookups in the set so far (the policy's clock) */
+	uint32_t gen;    /* generation its free ways are counted in */
+	uint32_t nfree;  /* freed ways on the stack (row[W..]) */
+	uint32_t fresh;  /* ways fresh..W-1 are free too */
 };
 
 /* list organisation: a tid's neighbours in its set */
@@ -125,20 +136,18 @@ struct tlb {
 	int eager;                       /* TLB_F_EAGER_FLUSH: flush entry by entry */
 	uint32_t gen;                    /* the current generation, >= 1 */
 	uint32_t gen_max;                /* past it the generation wraps (eager flush) */
-	uint32_t *tag;                   /* ordered, ops: S * W tids; XL_NONE = empty (ops) */
+	int direct;                      /* set = VPN & mask (else setof[]) */
+	uint32_t nslots;                 /* per-set slots allocated (S, or fewer: dense) */
+	struct xmap smap;                /* dense: set number -> slot, in first-use order */
+	uint32_t *tag;                   /* ordered: nslots * W tids */
 	uint32_t *cnt;                   /* ordered, list: tags held per set (valid or stale) */
 	uint32_t *head, *tail;           /* list: per set, first and last tid (cnt > 0) */
 	struct tlb_link *ln;             /* list: per tid */
 	const struct policy_ops *ops;    /* ops: the replacement policy */
 	uint64_t seed;                   /* ops: set s draws from seed + (s << 32) */
-	void **pst;                      /* ops: its state, one per set (made on first use) */
-	uint64_t *sclock;                /* ops: per set, lookups so far (its clock) */
-	uint32_t *sgen;                  /* ops: per set, generation of its free ways */
-	uint32_t *nfree;                 /* ops: per set, ways on its free stack */
-	uint32_t *fresh;                 /* ops: per set, ways fresh..W-1 are free too */
-	uint32_t *freew;                 /* ops: S * W stack of freed ways */
-	uint32_t *where;                 /* ops, W > 16: per tid, slot or XL_NONE */
-	uint32_t *setof;                 /* S not a power of two: per tid, set */
+	struct tlb_oset *os;             /* ops: per set */
+	uint32_t *where;                 /* ops, W > 16: per tid, its way or XL_NONE */
+	uint32_t *setof;                 /* not direct: per tid, its set's slot */
 	struct tlb_tid *tt;              /* per tid: shadow links and flags */
 	struct tlb *ref;                 /* --3c-reference same: the reference TLB */
 	int noshadow;                    /* this is a reference: no 3C of its own */
@@ -221,18 +230,20 @@ static int tlb_per_way_policy(const struct policy_ops *p)
 
 int tlb_check(const char *opt, const struct tlb_config *c, struct vm_diag *d)
 {
+	char b[64];
+
 	if (!c->entries || !tlb_per_way_policy(c->policy))
 		return 0;
 	if (c->ways > TLB_MAX_POLICY_WAYS)
 		return vm_fail(d, VM_ERR_USAGE,
-			       "%s %u:%u:%s: policy %s keeps state per way; at most %u ways "
-			       "(lru and fifo take any number)", opt, c->entries, c->ways,
-			       c->policy->name, c->policy->name, TLB_MAX_POLICY_WAYS);
+			       "%s %s: policy %s keeps state per way; at most %u ways "
+			       "(lru and fifo take any number)", opt, tlb_format(c, b, sizeof b),
+			       c->policy->name, TLB_MAX_POLICY_WAYS);
 	if (c->ref3c == TLB_REF_SAME && c->entries > TLB_MAX_POLICY_WAYS)
 		return vm_fail(d, VM_ERR_USAGE,
-			       "%s %u:%u:%s with --3c-reference same needs a fully associative %s "
+			       "%s %s with --3c-reference same needs a fully associative %s "
 			       "TLB of %u entries; at most %u (or --3c-reference lru)", opt,
-			       c->entries, c->ways, c->policy->name, c->policy->name, c->entries,
+			       tlb_format(c, b, sizeof b), c->policy->name, c->entries,
 			       TLB_MAX_POLICY_WAYS);
 	return 0;
 }
@@ -276,33 +287,63 @@ void tlb_free(struct tlb *t)
 
 	if (!t)
 		return;
-	if (t->pst) {
-		for (s = 0; s < t->sets; s++)
-			t->ops->destroy(t->pst[s]);
-		free(t->pst);
+	if (t->os) {
+		for (s = 0; s < t->nslots; s++) {
+			t->ops->destroy(t->os[s].pst);
+			free(t->os[s].row);
+		}
+		free(t->os);
 	}
 	tlb_free(t->ref);
+	xmap_free(&t->smap);
 	free(t->tag);
 	free(t->cnt);
 	free(t->head);
 	free(t->tail);
 	free(t->ln);
-	free(t->sclock);
-	free(t->sgen);
-	free(t->nfree);
-	free(t->fresh);
-	free(t->freew);
 	free(t->where);
 	free(t->setof);
 	free(t->tt);
 	free(t);
 }
 
+/* make room for n per-set slots (zeroed: empty sets); 0 or VM_ERR_NOMEM */
+static int tlb_grow_sets(struct tlb *t, uint32_t n)
+{
+	uint32_t o = t->nslots;
+	void *p;
+
+#define TLB_GROW(f, per)                                                        \
+	do {                                                                    \
+		p = realloc(t->f, (size_t)n * (per) * sizeof *t->f);            \
+		if (!p)                                                         \
+			return VM_ERR_NOMEM;                                    \
+		t->f = p;                                                       \
+		memset(t->f + (size_t)o * (per), 0, (size_t)(n - o) * (per) * sizeof *t->f); \
+	} while (0)
+	switch (t->kind) {
+	case TLB_K_ORDERED:
+		TLB_GROW(tag, t->ways);
+		TLB_GROW(cnt, 1);
+		break;
+	case TLB_K_LIST:
+		TLB_GROW(cnt, 1);
+		TLB_GROW(head, 1);
+		TLB_GROW(tail, 1);
+		break;
+	case TLB_K_OPS:
+		TLB_GROW(os, 1);
+		break;
+	}
+#undef TLB_GROW
+	t->nslots = n;
+	return 0;
+}
+
 int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int flags)
 {
 	struct tlb_config rc;
 	struct tlb *t;
-	size_t n;
 	int rv;
 
 	*out = NULL;
@@ -330,37 +371,17 @@ int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int fla
 	else
 		t->kind = TLB_K_LIST;
 	/*
-	 * Per-set arrays are sized by S but filled lazily: calloc'd or written
-	 * only where a set is used, so untouched sets cost address space, not
-	 * memory; per-way policy state is made when a tid first maps to its set.
+	 * Memory follows what the trace uses, not E: beyond TLB_DENSE_SETS sets,
+	 * sets get slots in order of first use (a hash of the set number), and
+	 * an ops set's ways and policy state are made when a tid first maps
+	 * to it.  So --tlb 16777216:1 on a 12-reference trace takes kilobytes.
 	 */
-	n = (size_t)t->entries;
-	switch (t->kind) {
-	case TLB_K_ORDERED:
-		t->tag = malloc(n * sizeof *t->tag);
-		t->cnt = calloc(t->sets, sizeof *t->cnt);
-		if (!t->tag || !t->cnt)
+	t->direct = t->pow2 && t->sets <= TLB_DENSE_SETS;
+	if (t->sets > TLB_DENSE_SETS) {
+		if (xmap_init(&t->smap))
 			goto nomem;
-		break;
-	case TLB_K_LIST:
-		t->cnt = calloc(t->sets, sizeof *t->cnt);
-		t->head = malloc(t->sets * sizeof *t->head);
-		t->tail = malloc(t->sets * sizeof *t->tail);
-		if (!t->cnt || !t->head || !t->tail)
-			goto nomem;
-		break;
-	case TLB_K_OPS:
-		t->tag = malloc(n * sizeof *t->tag);
-		t->pst = calloc(t->sets, sizeof *t->pst);
-		t->sclock = calloc(t->sets, sizeof *t->sclock);
-		t->sgen = calloc(t->sets, sizeof *t->sgen);
-		t->nfree = calloc(t->sets, sizeof *t->nfree);
-		t->fresh = calloc(t->sets, sizeof *t->fresh);
-		t->freew = malloc(n * sizeof *t->freew);
-		if (!t->tag || !t->pst || !t->sclock || !t->sgen || !t->nfree || !t->fresh ||
-		    !t->freew)
-			goto nomem;
-		break;
+	} else if (tlb_grow_sets(t, t->sets)) {
+		goto nomem;
 	}
 	if (!t->noshadow && c->ref3c == TLB_REF_SAME && t->ops != &lru_ops) {
 		/* a fully associative TLB of the same policy (for LRU the shadow is one) */
@@ -389,26 +410,33 @@ static int grow32(uint32_t **p, uint32_t old, uint32_t n, int fill)
 	return 0;
 }
 
-/* ops: set s's policy state and empty ways, when a tid first maps to it */
-static int tlb_ops_make_set(struct tlb *t, uint32_t s)
+/* ops: slot s's policy state and empty ways, for set number `set`, when a
+ * tid first maps to it */
+static int tlb_ops_make_set(struct tlb *t, uint32_t s, uint64_t set)
 {
 	struct policy_params pp = { 0 };
-	uint32_t *row = t->tag + (size_t)s * t->ways, w;
+	struct tlb_oset *o = &t->os[s];
+	uint32_t w;
 
-	if (t->pst[s])
+	if (o->pst)
 		return 0;
-	pp.frames = t->ways;
-	pp.seed = t->seed + ((uint64_t)s << 32);
-	if (t->ops->create(&t->pst[s], &pp))
+	o->row = malloc(2 * (size_t)t->ways * sizeof *o->row);
+	if (!o->row)
 		return VM_ERR_NOMEM;
 	for (w = 0; w < t->ways; w++)
-		row[w] = XL_NONE;
+		o->row[w] = XL_NONE;
+	pp.frames = t->ways;
+	pp.seed = t->seed + (set << 32);
+	if (t->ops->create(&o->pst, &pp))
+		return VM_ERR_NOMEM;
 	return 0;
 }
 
 int tlb_reserve(struct tlb *t, uint32_t ntids, const uint64_t *tvpn)
 {
 	uint32_t n = t->cap ? t->cap : 1024, i, s;
+	uint64_t set;
+	int is_new;
 	struct tlb_tid *tt;
 	struct tlb_link *ln;
 
@@ -433,15 +461,23 @@ int tlb_reserve(struct tlb *t, uint32_t ntids, const uint64_t *tvpn)
 		if (t->kind == TLB_K_OPS && t->ways > TLB_SCAN_MAX &&
 		    grow32(&t->where, t->cap, n, 0xff))
 			return VM_ERR_NOMEM;
-		if (!t->pow2 && grow32(&t->setof, t->cap, n, 0xff))
+		if (!t->direct && grow32(&t->setof, t->cap, n, 0xff))
 			return VM_ERR_NOMEM;
 		t->cap = n;
 	}
 	for (i = t->nprep; i < ntids; i++) {
-		s = t->pow2 ? (uint32_t)tvpn[i] & t->mask : (uint32_t)(tvpn[i] % t->sets);
-		if (!t->pow2)
+		set = t->pow2 ? tvpn[i] & t->mask : tvpn[i] % t->sets;
+		s = (uint32_t)set;
+		if (t->sets > TLB_DENSE_SETS) {
+			if (xmap_get(&t->smap, 0, set, &s, &is_new))
+				return VM_ERR_NOMEM;
+			if (s >= t->nslots &&
+			    tlb_grow_sets(t, s < t->sets / 2 ? 2 * s + 1 : t->sets))
+				return VM_ERR_NOMEM;
+		}
+		if (!t->direct)
 			t->setof[i] = s;
-		if (t->kind == TLB_K_OPS && tlb_ops_make_set(t, s))
+		if (t->kind == TLB_K_OPS && tlb_ops_make_set(t, s, set))
 			return VM_ERR_NOMEM;
 	}
 	if (ntids > t->nprep)
@@ -465,7 +501,7 @@ void tlb_set_gen_max(struct tlb *t, uint32_t max)
 
 static inline uint32_t tlb_set(const struct tlb *t, uint32_t tid, const uint64_t *tvpn)
 {
-	return t->pow2 ? (uint32_t)tvpn[tid] & t->mask : t->setof[tid];
+	return t->direct ? (uint32_t)tvpn[tid] & t->mask : t->setof[tid];
 }
 
 /* tid holds a way and was filled in this generation (not left by a flush) */
@@ -645,13 +681,11 @@ static inline int tlb_list_access(struct tlb *t, uint32_t tid, uint32_t s, int f
 
 static inline uint32_t tlb_ops_find(const struct tlb *t, uint32_t tid, uint32_t s)
 {
-	const uint32_t *row = t->tag + (size_t)s * t->ways;
+	const uint32_t *row = t->os[s].row;
 	uint32_t w;
 
-	if (t->where) {
-		w = t->where[tid];
-		return w == XL_NONE ? XL_NONE : w - s * t->ways;
-	}
+	if (t->where)
+		return t->where[tid];
 	for (w = 0; w < t->ways; w++)
 		if (row[w] == tid)
 			return w;
@@ -668,23 +702,26 @@ static inline uint32_t tlb_ops_find(const struct tlb *t, uint32_t tid, uint32_t 
  */
 static inline void tlb_ops_sync(struct tlb *t, uint32_t s)
 {
-	if (t->sgen[s] != t->gen) {
-		t->sgen[s] = t->gen;
-		t->nfree[s] = 0;
-		t->fresh[s] = 0;
+	struct tlb_oset *o = &t->os[s];
+
+	if (o->gen != t->gen) {
+		o->gen = t->gen;
+		o->nfree = 0;
+		o->fresh = 0;
 	}
 }
 
 static inline uint32_t tlb_ops_pop(struct tlb *t, uint32_t s)
 {
+	struct tlb_oset *o = &t->os[s];
 	uint32_t w, *slot;
 
-	if (t->nfree[s])
-		return t->freew[(size_t)s * t->ways + --t->nfree[s]];
-	if (t->fresh[s] == t->ways)
+	if (o->nfree)
+		return o->row[t->ways + --o->nfree];
+	if (o->fresh == t->ways)
 		return XL_NONE;
-	w = t->fresh[s]++;
-	slot = &t->tag[(size_t)s * t->ways + w];
+	w = o->fresh++;
+	slot = &o->row[w];
 	if (*slot != XL_NONE) {
 		t->tt[*slot].flag |= TF_INVAL; /* left by a flush */
 		if (t->where)
@@ -696,14 +733,15 @@ static inline uint32_t tlb_ops_pop(struct tlb *t, uint32_t s)
 
 static inline int tlb_ops_access(struct tlb *t, uint32_t tid, uint32_t s, int fa)
 {
-	uint32_t *row = t->tag + (size_t)s * t->ways, w, old;
+	struct tlb_oset *o = &t->os[s];
+	uint32_t *row = o->row, w, old;
 	uint64_t now;
-	void *ps = t->pst[s];
+	void *ps = o->pst;
 	int stale = 0;
 
 	tlb_ops_sync(t, s);
 	w = tlb_ops_find(t, tid, s);
-	now = t->sclock[s]++;
+	now = o->clock++;
 	t->last_set = s;
 	if (w != XL_NONE) {
 		if (tlb_valid(t, tid)) {
@@ -727,7 +765,7 @@ static inline int tlb_ops_access(struct tlb *t, uint32_t tid, uint32_t s, int fa
 	}
 	row[w] = tid;
 	if (t->where)
-		t->where[tid] = s * t->ways + w;
+		t->where[tid] = w;
 	t->last_way = w;
 	t->ops->fill(ps, w, now, POLICY_NEVER);
 	return 0;
@@ -765,11 +803,11 @@ static int tlb_invalidate(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
 		w = tlb_ops_find(t, tid, s);
 		if (w == XL_NONE)
 			return 0;
-		t->tag[(size_t)s * t->ways + w] = XL_NONE;
+		t->os[s].row[w] = XL_NONE;
 		if (t->where)
 			t->where[tid] = XL_NONE;
 		if (valid) /* a stale tag's way is in the fresh run already */
-			t->freew[(size_t)s * t->ways + t->nfree[s]++] = w;
+			t->os[s].row[t->ways + t->os[s].nfree++] = w;
 		break;
 	}
 	t->tt[tid].flag |= TF_INVAL;
@@ -781,7 +819,7 @@ static void tlb_flush_eager(struct tlb *t)
 {
 	uint32_t s, d, x, *row;
 
-	for (s = 0; s < t->sets; s++) {
+	for (s = 0; s < t->nslots; s++) {
 		switch (t->kind) {
 		case TLB_K_ORDERED:
 			row = t->tag + (size_t)s * t->ways;
@@ -797,9 +835,9 @@ static void tlb_flush_eager(struct tlb *t)
 			}
 			break;
 		case TLB_K_OPS:
-			if (!t->pst[s])
+			if (!t->os[s].pst)
 				break; /* never used */
-			row = t->tag + (size_t)s * t->ways;
+			row = t->os[s].row;
 			for (d = 0; d < t->ways; d++) {
 				x = row[d];
 				if (x == XL_NONE)
@@ -809,9 +847,9 @@ static void tlb_flush_eager(struct tlb *t)
 					t->where[x] = XL_NONE;
 				row[d] = XL_NONE;
 			}
-			t->sgen[s] = t->gen;
-			t->nfree[s] = 0;
-			t->fresh[s] = 0;
+			t->os[s].gen = t->gen;
+			t->os[s].nfree = 0;
+			t->os[s].fresh = 0;
 			break;
 		}
 	}
@@ -834,10 +872,8 @@ static void tlb_flush(struct tlb *t)
 		t->gen++;
 		return;
 	}
-	tlb_flush_eager(t); /* removes every tag, stale or not */
 	t->gen = 1;
-	if (t->sgen)
-		memset(t->sgen, 0, t->sets * sizeof *t->sgen);
+	tlb_flush_eager(t); /* removes every tag, stale or not; sets caught up */
 }
 
 /* Apply events ev[e..) with idx <= upto; returns the next unapplied one. */
@@ -864,8 +900,8 @@ static inline int tlb_lookup(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
 		/* still present and most recent, here and in the shadow */
 		t->st.hits++;
 		if (t->kind == TLB_K_OPS)
-			t->ops->hit(t->pst[t->last_set], t->last_way,
-				    t->sclock[t->last_set]++, POLICY_NEVER);
+			t->ops->hit(t->os[t->last_set].pst, t->last_way,
+				    t->os[t->last_set].clock++, POLICY_NEVER);
 		if (t->ref)
 			tlb_lookup(t->ref, tid, tvpn);
 		return 1;

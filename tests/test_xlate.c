@@ -190,11 +190,74 @@ static void test_pt_geometry(void **state)
 	c.pte_size = 8;
 	assert_int_equal(pt_geometry(&c, 4, &d), 0);
 	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "8,9,9,9,9");
-	/* 2M base pages: 27 bits, 18 a level: 9,18 */
+	/* 2M base pages: huge pages over x86-64's 4 KiB tables, 27 bits at 9 a
+	 * level: 9,9,9 (the walk stops one level early); 1G: 9,9 */
 	memset(&c, 0, sizeof c);
 	c.pte_size = 8;
 	assert_int_equal(pt_geometry(&c, 21, &d), 0);
-	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "9,18");
+	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "9,9,9");
+	memset(&c, 0, sizeof c);
+	c.pte_size = 8;
+	assert_int_equal(pt_geometry(&c, 30, &d), 0);
+	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "9,9");
+	/* 16K and 64K: a table is a page (Arm's granules): 34 bits at 11 is
+	 * 1,11,11,11; 32 bits at 13 is 6,13,13 */
+	memset(&c, 0, sizeof c);
+	c.pte_size = 8;
+	assert_int_equal(pt_geometry(&c, 14, &d), 0);
+	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "1,11,11,11");
+	memset(&c, 0, sizeof c);
+	c.pte_size = 8;
+	assert_int_equal(pt_geometry(&c, 16, &d), 0);
+	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "6,13,13");
+	/* pages too small for two entries: the 48 - s bits over 5 levels,
+	 * ceil((48 - s) / 5) each, the root takes the rest (was 48,0,0,0,0):
+	 * 1-byte pages 8,10,10,10,10; 8-byte pages 9,9,9,9,9 */
+	memset(&c, 0, sizeof c);
+	c.pte_size = 8;
+	assert_int_equal(pt_geometry(&c, 0, &d), 0);
+	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "8,10,10,10,10");
+	memset(&c, 0, sizeof c);
+	c.pte_size = 8;
+	assert_int_equal(pt_geometry(&c, 3, &d), 0);
+	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "9,9,9,9,9");
+	/* --levels alone at 2M: 4 KiB tables, 9 bits a level */
+	memset(&c, 0, sizeof c);
+	c.pte_size = 8;
+	c.levels = 4;
+	assert_int_equal(pt_geometry(&c, 21, &d), 0);
+	assert_string_equal(pt_bits_format(&c, buf, sizeof buf), "9,9,9,9");
+	/* every page size, entry size and level count: a geometry of 1..5
+	 * levels of 1..32 bits within 64 address bits (the default exactly
+	 * 48), or a refusal saying what to give */
+	{
+		uint32_t sh, pl, lv, i, sum;
+
+		for (sh = 0; sh <= 30; sh++) {
+			for (pl = 0; pl <= 6; pl++) {
+				for (lv = 0; lv <= 5; lv++) {
+					memset(&c, 0, sizeof c);
+					c.pte_size = 1u << pl;
+					c.levels = lv;
+					d.msg[0] = 0;
+					if (pt_geometry(&c, sh, &d)) {
+						assert_true(lv > 0);
+						assert_non_null(strstr(d.msg, lv && (sh <= pl) ?
+								       "give --pt-bits" : "--"));
+						continue;
+					}
+					assert_true(c.levels >= 1 && c.levels <= 5);
+					for (i = 0, sum = 0; i < c.levels; i++) {
+						assert_true(c.bits[i] >= 1 && c.bits[i] <= 32);
+						sum += c.bits[i];
+					}
+					assert_true(sum + sh <= 64);
+					if (!lv)
+						assert_int_equal(sum + sh, 48);
+				}
+			}
+		}
+	}
 
 	/* explicit bits, and the errors */
 	memset(&c, 0, sizeof c);
@@ -824,6 +887,8 @@ static void gen_tids(uint64_t *x, uint32_t *tids, size_t n, uint32_t ntids)
 static const uint32_t geoms[][2] = {
 	{ 1, 1 }, { 4, 1 }, { 4, 4 }, { 8, 2 }, { 12, 4 }, { 16, 16 }, { 48, 4 },
 	{ 64, 4 }, { 64, 8 }, { 24, 24 }, { 40, 20 }, { 96, 12 }, { 17, 17 }, { 30, 3 },
+	/* more than 65536 sets: slots handed out as sets are first used */
+	{ 262144, 2 }, { 300000, 3 }, { 2097152, 32 },
 };
 #define NGEOMS (sizeof geoms / sizeof geoms[0])
 
@@ -966,12 +1031,12 @@ static void test_diff_policies(void **state)
 		&fifo_ops, &random_ops, &lru_ops, &lfu_ops, &clock_ops,
 	};
 	enum { N = 5000, NT = 200 };
-	static uint32_t tids[N], pos[N];
+	static uint32_t tids[N], pos[N], used[NT];
 	static uint64_t tvpn[NT], sub[N];
 	static unsigned char want_miss[N], fault[N], got_miss[N];
 	static struct xref in[N], miss[N];
 	uint64_t x = 5;
-	size_t g, p, i, m, nm;
+	size_t g, p, i, m, nm, u, nu;
 	uint32_t s;
 	int rep;
 
@@ -987,9 +1052,17 @@ static void test_diff_policies(void **state)
 				for (i = 0; i < NT; i++)
 					tvpn[i] = trng(&x) >> tbelow(&x, 62);
 				gen_tids(&x, tids, N, NT);
-				for (s = 0; s < sets; s++) {
+				/* the sets some tid maps to (there may be millions) */
+				for (i = 0, nu = 0; i < NT; i++) {
+					for (u = 0; u < nu && used[u] != tvpn[i] % sets; u++)
+						;
+					if (u == nu)
+						used[nu++] = (uint32_t)(tvpn[i] % sets);
+				}
+				for (u = 0; u < nu; u++) {
 					struct naive_result r = { 0 };
 
+					s = used[u];
 					for (i = 0, m = 0; i < N; i++)
 						if (tvpn[tids[i]] % sets == s) {
 							pos[m] = (uint32_t)i;

@@ -25,6 +25,9 @@ static const struct opt tlbcurve_opts[] = {
 	OPT_PAGE_SIZE,
 	{ "huge", 0, "SIZE", "off", "map every region with pages of SIZE (2M, 1G) or off", NULL },
 	{ "seed", 0, "S", "1", "seed for randomized policies", NULL },
+	{ "3c-reference", 0, "lru|same", "lru",
+	  "capacity misses: those a fully associative LRU TLB (lru) or one of --policy (same, "
+	  "as Dinero IV) of as many entries takes too", NULL },
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
@@ -52,6 +55,7 @@ static const struct col tlbcurve_cols[] = {
 	{ "seed", COL_U64 },
 	{ "mode", COL_STR },
 	{ "version", COL_STR },
+	{ "tlb_3c_reference", COL_STR },
 };
 
 /* append v to list[*n] if new; -1 when full */
@@ -148,7 +152,8 @@ static int tlbcurve_run(struct args *a)
 	struct vm_diag d = { 0 };
 	struct table t;
 	enum report_format rf;
-	size_t ne = 0, nw = 0, np = 0, i, j, r;
+	size_t ne = 0, nw = 0, np = 0, i, j, r, skipped = 0;
+	enum tlb_ref3c ref3c;
 	uint64_t sets = 0, seed, e, w;
 	uint32_t shift;
 	char names[128], buf[32];
@@ -164,6 +169,8 @@ static int tlbcurve_run(struct args *a)
 				 policy_names(names, sizeof names, " "));
 	if (pol->flags & POLICY_NEEDS_FUTURE)
 		return cli_usage("policy '%s' needs the future, which a TLB does not know", pol->name);
+	if (tlb_parse_ref3c("--3c-reference", cli_arg(a, "3c-reference"), &ref3c, &d))
+		return cli_fail(&d);
 	if (cli_arg(a, "sets")) {
 		if (cli_arg(a, "entries"))
 			return cli_usage("--sets and --entries exclude each other");
@@ -199,16 +206,30 @@ static int tlbcurve_run(struct args *a)
 				goto out;
 			}
 			if (w > e || e % w) {
-				rc = cli_usage("--ways %llu does not divide %llu entries (use divisors, "
-					       "or full)", (unsigned long long)w, (unsigned long long)e);
-				goto out;
+				/* E = sets x W: no such TLB; skip the pair */
+				skipped++;
+				continue;
 			}
 			pts[np].tlb.entries = (uint32_t)e;
 			pts[np].tlb.ways = (uint32_t)w;
 			pts[np].tlb.policy = pol;
+			pts[np].tlb.ref3c = ref3c;
+			if (tlb_check("tlb-curve:", &pts[np].tlb, &d)) {
+				rc = cli_fail(&d);
+				goto out;
+			}
 			np++;
 		}
 	}
+	if (!np) {
+		rc = cli_usage("no (entries, ways) pair is a TLB: ways must divide the entries "
+			       "(entries = sets x ways); give divisors of --entries, or full");
+		goto out;
+	}
+	if (skipped)
+		fprintf(stderr, "%s: skipped %zu of %zu (entries, ways) pairs whose ways do not "
+			"divide the entries (entries = sets x ways)\n", cli_cmd_name, skipped,
+			ne * nw);
 	xc.page_shift = shift;
 	xc.tlb_only = 1;
 	xc.seed = seed;
@@ -251,6 +272,7 @@ static int tlbcurve_run(struct args *a)
 		table_set_u64(&t, r, "seed", seed);
 		table_set_str(&t, r, "mode", pts[i].one_pass ? "one-pass" : "per-size");
 		table_set_str(&t, r, "version", VMSIM_VERSION);
+		table_set_str(&t, r, "tlb_3c_reference", tlb_ref3c_name(ref3c));
 	}
 	rc = cli_write_table(a, &t, rf);
 	table_free(&t);
@@ -268,8 +290,9 @@ const struct cmd tlbcurve_cmd = {
 	.summary = "TLB misses at many sizes and associativities, one pass for LRU",
 	.details = "One row per (entries, ways): a single TLB, entries tagged by address space, no\n"
 		"paging and no page walks; the set is VPN mod sets.  Misses are split into\n"
-		"compulsory, capacity (a fully associative LRU TLB of the same size misses too)\n"
-		"and conflict.  LRU computes every size in one pass over the trace (a recency\n"
+		"compulsory, capacity (a fully associative TLB of the same size misses too: LRU,\n"
+		"or --policy with --3c-reference same) and conflict.  Pairs whose ways do not\n"
+		"divide the entries are skipped, with a note on stderr.  LRU computes every size in one pass over the trace (a recency\n"
 		"stack per set, Mattson et al. 1970); other policies run one TLB per size over\n"
 		"the same pass.  The memory used grows with distinct pages, not the trace.  The\n"
 		"rows equal `vmsim replay --tlb E:W` with enough frames that nothing is evicted.",

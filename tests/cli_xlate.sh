@@ -156,6 +156,65 @@ expect_ok "latency" "$VMSIM" replay loop10.txt -p lru -n 4 -s 16 --tlb 4:full --
 # 10 x 1 + 15 walk refs x 10 + 10 x 1 memory + 3 faults x 0 = 170 ns
 check "latency avg_access_ns" "$(csv_get lat.csv 1 avg_access_ns)" 17.000000
 
+# tlb-curve skips the (entries, ways) pairs that are no TLB (ways must divide
+# the entries) and says how many: 4:64 doubling with 8 ways drops 4
+expect_ok "curve skips" "$VMSIM" tlb-curve gen.txt --entries 4:64 --ways 8 -f csv -o skip.csv
+check "curve skips rows" "$(($(wc -l <skip.csv) - 1))" 4
+check "curve skips first" "$(csv_get skip.csv 1 entries)" 8
+grep -q "skipped 1 of 5 (entries, ways) pairs" "$T/err" && ok || bad "no skip note: $(cat "$T/err")"
+expect_ok "curve skips 2" "$VMSIM" tlb-curve gen.txt --entries 4:64 --ways 1,8,full -f csv -o skip2.csv
+check "curve skips 2 rows" "$(($(wc -l <skip2.csv) - 1))" 14
+grep -q "skipped 1 of 15" "$T/err" && ok || bad "no skip note: $(cat "$T/err")"
+
+# --3c-reference: fully associative FIFO of 2 entries on pages 1 2 1 3 1
+# (hand-worked in test_xlate.c): 4 misses, 3 compulsory; the last one is a
+# conflict against an LRU reference, a capacity miss against FIFO (same)
+printf '1\n2\n1\n3\n1\n' >abaca.txt
+for r in lru same; do
+	expect_ok "3c $r" "$VMSIM" replay abaca.txt -s 1 -p lru -n 8 --tlb 2:full:fifo --3c-reference $r -f csv -o 3c-$r.csv
+	check "3c $r column" "$(csv_get 3c-$r.csv 1 tlb_3c_reference)" $r
+	check "3c $r misses" "$(csv_get 3c-$r.csv 1 tlb_misses)" 4
+	check "3c $r compulsory" "$(csv_get 3c-$r.csv 1 tlb_compulsory)" 3
+done
+check "3c lru split" "$(csv_get 3c-lru.csv 1 tlb_capacity),$(csv_get 3c-lru.csv 1 tlb_conflict)" 0,1
+check "3c same split" "$(csv_get 3c-same.csv 1 tlb_capacity),$(csv_get 3c-same.csv 1 tlb_conflict)" 1,0
+expect_ok "3c curve same" "$VMSIM" tlb-curve gen.txt --entries 8:64 --policy fifo --3c-reference same -f csv -o 3cc.csv
+for r in 1 2 3 4; do
+	check "3c curve fa conflict $r" "$(csv_get 3cc.csv $r tlb_conflict)" 0
+done
+check "3c curve column" "$(csv_get 3cc.csv 1 tlb_3c_reference)" same
+
+# the default layout follows the hardware: tables of one page up to 64K, 4 KiB
+# tables under bigger (huge) pages; tiny pages spread 48 bits over 5 levels
+for sp in 1:8,10,10,10,10 16:8,9,9,9,9 4K:9,9,9,9 16K:1,11,11,11 64K:6,13,13 2M:9,9,9 1G:9,9; do
+	expect_ok "layout ${sp%%:*}" "$VMSIM" replay one.txt -p lru -n 1 -s ${sp%%:*} --tlb 4:full -f csv -o lay.csv
+	grep -q ",\"${sp#*:}\",\"tlb=" lay.csv && ok || bad "layout ${sp%%:*}: $(tail -1 lay.csv)"
+done
+check "1G walk_refs (9,9)" "$(csv_get lay.csv 1 walk_refs)" 2
+# pt_tables counts tables of any size (pt_pages, the old name, the same)
+expect_ok "tables" "$VMSIM" replay gen.txt -p lru -n 1000 --pt-bits 12,12,12 -f csv -o tab.csv
+check "pt_tables = pt_pages" "$(csv_get tab.csv 1 pt_tables)" "$(csv_get tab.csv 1 pt_pages)"
+check "pt_bytes" "$(csv_get tab.csv 1 pt_bytes)" $(( $(csv_get tab.csv 1 pt_tables) * 4096 * 8 ))
+
+# a fully associative TLB larger than the footprint equals one of the
+# footprint's size (and costs memory by the footprint): every TLB column
+expect_ok "fa huge" "$VMSIM" replay gen.txt -p lru -n 1000 --tlb 16777216:full -f csv -o fabig.csv
+n=$(csv_get fabig.csv 1 translations)
+expect_ok "fa footprint" "$VMSIM" replay gen.txt -p lru -n 1000 --tlb $n:full -f csv -o fafoot.csv
+for c in tlb_hits tlb_misses tlb_compulsory tlb_capacity tlb_conflict walks avg_access_ns; do
+	check "fa beyond footprint $c" "$(csv_get fabig.csv 1 $c)" "$(csv_get fafoot.csv 1 $c)"
+done
+expect_ok "many sets" "$VMSIM" replay gen.txt -p lru -n 1000 --tlb 16777216:1:lfu --stlb 16777216:2:random -f csv -o sets.csv
+check "many sets misses" "$(csv_get sets.csv 1 tlb_misses)" "$(csv_get sets.csv 1 translations)"
+# --asid off flushes by generation: a switch every reference through a
+# 4096-entry fully associative TLB; every switch flushes, and every miss
+# after the first touch is an invalidation
+expect_ok "flush storm" "$VMSIM" replay gen.txt gen.txt --interleave 1 -p lru -n 1000 --tlb 4096:full \
+	--asid off -f csv -o storm.csv
+check "storm flushes" "$(csv_get storm.csv 1 flushes)" 39999
+check "storm misses" "$(csv_get storm.csv 1 tlb_misses)" \
+	$(( $(csv_get storm.csv 1 tlb_compulsory) + $(csv_get storm.csv 1 tlb_invalidation) ))
+
 # ------------------------------------------------------------ bad options
 R="$VMSIM replay gen.txt -p lru -n 4"
 expect_fail "ways not dividing" 2 "--tlb 64:3: 3 ways do not divide 64 entries" $R --tlb 64:3
@@ -165,6 +224,14 @@ expect_fail "tlb policy" 2 "unknown policy 'lur'" $R --tlb 64:4:lur
 expect_fail "tlb opt" 2 "needs the future" $R --tlb 64:4:opt
 expect_fail "levels 6" 2 "--levels 6 is out of range: vmsim models 1 to 5 levels" $R --levels 6
 expect_fail "levels 0" 2 "--levels 0 is out of range" $R --levels 0
+expect_fail "tlb terabyte" 2 "--tlb 1000000000000:full: entries must be from 1 to 16777216" $R --tlb 1000000000000:full
+expect_fail "tlb policy ways" 2 "--tlb 16777216:full:lfu: policy lfu keeps state per way; at most 65536 ways" $R --tlb 16777216:full:lfu
+expect_fail "3c same limit" 2 "--3c-reference same needs a fully associative clock TLB of 131072 entries; at most 65536" $R --tlb 131072:2:clock --3c-reference same
+expect_fail "3c junk" 2 "--3c-reference 'dinero' must be lru" $R --tlb 64:4 --3c-reference dinero
+expect_fail "levels tiny pages" 2 "--levels 5: a 1-byte page holds fewer than 2 entries of 8 bytes; give --pt-bits" $R -s 1 --levels 5
+expect_ok "bits wide" $R -s 1 --pt-bits 30,30 --pwc 65536 -f csv -o wide.csv
+# one walk of 2 references, then the level-2 walk cache holds the one upper entry
+check "bits wide walk_refs" "$(csv_get wide.csv 1 walk_refs)" "$(( 1 + $(csv_get wide.csv 1 walks) ))"
 expect_fail "levels vs bits" 2 "--levels 3 does not match --pt-bits 9,9,9,9" $R --levels 3 --pt-bits 9,9,9,9
 expect_fail "bits too wide" 2 "72-bit address, more than 64" $R --pt-bits 20,20,20
 expect_fail "bits syntax" 2 "--pt-bits '9;9'" $R --pt-bits '9;9'
@@ -187,7 +254,9 @@ expect_fail "beyond 32 bits" 1 "address 0x100000000 \(reference 1\) is beyond th
 check "no partial result" "$(ls high.csv* 2>/dev/null)" ""
 C="$VMSIM tlb-curve gen.txt"
 expect_fail "curve no entries" 2 "--entries is required" $C
-expect_fail "curve ways" 2 "--ways 3 does not divide 64 entries" $C --entries 64 --ways 3
+expect_fail "curve ways" 2 "no \(entries, ways\) pair is a TLB: ways must divide the entries" $C --entries 64 --ways 3
+expect_fail "curve ways limit" 2 "policy lfu keeps state per way; at most 65536 ways" $C --entries 131072 --policy lfu
+expect_fail "curve 3c junk" 2 "--3c-reference 'fifo' must be lru" $C --entries 64 --3c-reference fifo
 expect_fail "curve sets+entries" 2 "--sets and --entries exclude each other" $C --entries 64 --sets 4
 expect_fail "curve entries syntax" 2 "--entries '8:x'" $C --entries 8:x
 expect_fail "curve opt" 2 "needs the future" $C --entries 64 --policy opt

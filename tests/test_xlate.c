@@ -1297,6 +1297,76 @@ static void test_golden_3c_reference(void **state)
 	}
 }
 
+/*
+ * Property (issue 18, item 4): a fully associative TLB of E >= U entries,
+ * U the distinct translations, behaves exactly as one of U entries, for
+ * every policy, with flushes and shootdowns between lookups; up to the
+ * largest E allowed, which must cost memory by U, not by E.
+ */
+static void test_fa_beyond_footprint(void **state)
+{
+	static const struct policy_ops *const pols[] = {
+		&lru_ops, &fifo_ops, &random_ops, &lfu_ops, &clock_ops,
+	};
+	enum { N = 3000, NT = 90 };
+	static uint32_t tids[N];
+	static uint64_t tvpn[NT];
+	static struct xref in[N], miss[N];
+	static struct xevent ev[N];
+	uint64_t x = 77;
+	size_t p, i, nev = 0, k;
+
+	(void)state;
+	for (i = 0; i < NT; i++)
+		tvpn[i] = trng(&x) >> tbelow(&x, 60);
+	gen_tids(&x, tids, N, NT);
+	for (i = 0; i < N; i++) {
+		in[i].idx = (uint32_t)i;
+		in[i].tid = tids[i];
+		if (tbelow(&x, 40) == 0) {
+			ev[nev].idx = (uint32_t)i;
+			ev[nev].kind = tbelow(&x, 2) ? XEV_FLUSH : XEV_INVAL;
+			ev[nev++].arg = tids[tbelow(&x, (uint32_t)i + 1)];
+		}
+	}
+	for (p = 0; p < sizeof pols / sizeof pols[0]; p++) {
+		const uint32_t big = pols[p] == &lru_ops || pols[p] == &fifo_ops ?
+				     TLB_MAX_ENTRIES : TLB_MAX_POLICY_WAYS;
+		const uint32_t es[] = { NT, NT + 1, 2 * NT + 7, 4096, big };
+		struct tlb_stats want = { 0 }, st;
+		uint64_t shot0 = 0, shot;
+		size_t nm0 = 0, nm;
+		int r;
+
+		for (r = 0; r < 2; r++) {
+			for (k = 0; k < sizeof es / sizeof es[0]; k++) {
+				struct tlb_config c = { es[k], es[k], pols[p],
+							r ? TLB_REF_SAME : TLB_REF_LRU };
+				struct tlb *t = NULL;
+
+				assert_int_equal(tlb_new(&t, &c, 9, 0), 0);
+				assert_int_equal(tlb_reserve(t, NT, tvpn), 0);
+				shot = 0;
+				nm = tlb_run(t, in, N, miss, ev, nev, tvpn, &shot);
+				tlb_get_stats(t, &st);
+				tlb_free(t);
+				if (k == 0) {
+					want = st;
+					nm0 = nm;
+					shot0 = shot;
+					assert_int_equal(st.capacity, 0);
+					assert_int_equal(st.conflict, 0);
+					assert_true(st.invalidation > 0);
+					continue;
+				}
+				assert_int_equal(nm, nm0);
+				assert_int_equal(shot, shot0);
+				assert_memory_equal(&st, &want, sizeof st);
+			}
+		}
+	}
+}
+
 /* tlb-curve's one pass (LRU) and its per-size replays against one TLB per
  * point, fed in random chunks. */
 static void test_diff_curve(void **state)
@@ -1657,6 +1727,7 @@ int main(void)
 		cmocka_unit_test(test_diff_policies),
 		cmocka_unit_test(test_diff_flush_generation),
 		cmocka_unit_test(test_golden_3c_reference),
+		cmocka_unit_test(test_fa_beyond_footprint),
 		cmocka_unit_test(test_diff_curve),
 		cmocka_unit_test(test_fa_equals_lru_paging),
 		cmocka_unit_test(test_tlb_tracks_residency),

@@ -527,8 +527,9 @@ struct xlate_stats {
 	uint64_t promotions;       /* regions promoted to huge pages (AUTO) */
 	uint64_t translations;     /* translations mapped at the end (base + huge) */
 	uint64_t asids;            /* address spaces seen */
-	uint64_t pt_level_pages[PT_MAX_LEVELS]; /* table pages per level, leaf first */
-	uint64_t pt_pages;         /* table pages, all levels */
+	uint64_t pt_level_pages[PT_MAX_LEVELS]; /* tables per level, leaf first */
+	uint64_t pt_pages;         /* tables, all levels, of any size (the column
+				      pt_pages and its new name pt_tables) */
 	uint64_t pt_bytes;         /* their bytes (2^bits * pte_size each) */
 	uint64_t pt_linear_bytes;  /* one linear table per address space;
 				      UINT64_MAX when it does not fit 64 bits */

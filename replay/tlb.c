@@ -11,56 +11,108 @@
  * size, page number) densely, so one 32-bit compare checks the address space
  * and the page at once, and per-translation state is a plain array index.
  *
- * Two organisations of a set, chosen when the TLB is made:
+ * Three organisations of a set, chosen when the TLB is made:
  *
- *   ordered (LRU or FIFO, W <= 16)     ops (any policy, or W > 16)
+ *   ordered (LRU/FIFO, W <= 16)   list (LRU/FIFO, W > 16)   ops (other policies)
  *
- *   set s: [ t7 | t2 | t9 | -- ]       set s: way 0  way 1  way 2  way 3
- *            MRU (LRU) or newest          [ t2 | t9 | -- | t7 ]  + a policy
- *            (FIFO) first; cnt[s] = 3      instance for W frames (policy.h),
- *                                          a stack of empty ways, and for
- *                                          W > 16 where[tid] = slot
+ *   set s: [ t7 | t2 | t9 | -- ]  head[s] -> t7 <-> t2 <-> t9  set s: way 0  way 1  way 2
+ *     MRU (LRU) or newest (FIFO)    (ln[tid]: links through       [ t2 | t9 | t7 ] + a
+ *     first; cnt[s] = 3              the tids), tail[s] = t9      policy instance for W
+ *                                                                 frames, a stack of
+ *                                                                 freed ways
  *
  * Ordered sets are what hardware-minded simulators keep: a lookup scans at
  * most W tags in one or two cache lines, an LRU hit moves the tag to the
- * front, a miss shifts the set by one and drops the last tag.  Every other
- * policy (random, clock, LFU, and LRU/FIFO beyond 16 ways) reuses the
- * replacement policies of policies/ unchanged: each set is a tiny memory of W
- * frames, driven through the same hit/fill/victim seam the engine uses, with
- * way numbers as frame numbers.  A TLB must also drop single entries
- * (shootdowns, promotions) and everything (a flush), which the seam has no
- * call for; an emptied way goes on the set's free stack and the next miss in
- * that set fills it without asking for a victim, the way hardware fills an
- * invalid way first.  Every policy in policies/ accepts a fill of a frame it
- * already holds (LRU and FIFO relink it, clock sets its bit, LFU restarts its
- * count, random ignores it), so this stays inside the contract's spirit; the
- * tests check that the two organisations agree for LRU and FIFO.  OPT is
- * refused: a TLB does not know the future.  Randomized policies get one
- * generator per set, seeded seed + (set << 32), and every set its own clock
- * (its lookups so far), so LFU ages a set every K lookups of that set: a set
- * is exactly a memory of W frames replaying the lookups that map to it.
+ * front, a miss shifts the set by one and drops the last tag.  A list set is
+ * the same order kept as a doubly linked list through the tids, so a lookup
+ * is O(1) at any W and costs no memory per way: a 16 M-entry fully
+ * associative TLB holds only the translations the trace has.  Every other
+ * policy (random, clock, LFU) reuses the replacement policies of policies/
+ * unchanged: each set is a tiny memory of W frames, driven through the same
+ * hit/fill/victim seam the engine uses, with way numbers as frame numbers.
+ * A TLB must also drop single entries (shootdowns, promotions) and
+ * everything (a flush), which the seam has no call for; an emptied way goes
+ * on the set's free stack and the next miss in that set fills it without
+ * asking for a victim, the way hardware fills an invalid way first.  Every
+ * policy in policies/ accepts a fill of a frame it already holds (LRU and
+ * FIFO relink it, clock sets its bit, LFU restarts its count, random ignores
+ * it), so this stays inside the contract's spirit; the tests check that the
+ * organisations agree for LRU and FIFO.  OPT is refused: a TLB does not know
+ * the future.  Randomized policies get one generator per set, seeded seed +
+ * (set << 32), and every set its own clock (its lookups so far), so LFU ages
+ * a set every K lookups of that set: a set is exactly a memory of W frames
+ * replaying the lookups that map to it.  Their per-way state limits W to
+ * TLB_MAX_POLICY_WAYS (65536).
  *
- * Cost per lookup: ordered, O(W) compares in the set, usually one; ops, a
- * scan or one array load, then an indirect call.  The last translation looked
- * up is remembered: looking it up again (the common case: consecutive fetches
- * from one code page) costs one compare, since it is still present and most
- * recent.  Any event (flush, invalidation) forgets it.
+ * Memory follows the trace, not E (issue 18): up to 65536 sets, per-set
+ * arrays are indexed by set number; beyond, a set gets a slot when a tid
+ * first maps to it (a hash of the set number, once per tid, kept in
+ * setof[]).  An ops set's ways and policy state are made at that moment
+ * too.  So every TLB costs O(translations x min(W, 16)) for ordered sets,
+ * O(translations) for lists, and O(sets used x W) for ops sets.
+ *
+ * FLUSHES BY GENERATION.  An address-space switch without ASID tags empties
+ * every TLB.  Done entry by entry that is O(E) per switch (a 4096-entry
+ * fully associative TLB switched every reference took minutes); instead a
+ * flush moves the TLB's generation on, O(1), and every entry carries the
+ * generation it was filled in (tt[tid].gen): an entry of an older one is
+ * empty.  The stale tags stay where they were until something meets them,
+ * and each organisation treats them so that every result equals the eager
+ * flush's, which tests/test_xlate.c checks lookup for lookup:
+ *
+ *   ordered, list  every valid tag was put in front after the last flush,
+ *                  so stale tags sit behind the valid ones; a full set drops
+ *                  its last tag, which is a stale one while any is left, as
+ *                  a set with room would evict nothing;
+ *   ops            a set's free ways are the stack of freed ways on top of
+ *                  the run fresh..W-1, taken in that order; a set whose
+ *                  generation is old catches up when next used (stack
+ *                  empty, fresh = 0: ways 0, 1, 2, ... as after a reset),
+ *                  and a way taken from the run may hold a stale tag.
+ *
+ * A stale tag a lookup finds is a miss of the invalidation class, and one
+ * that leaves the TLB gets the TF_INVAL mark the eager flush would have
+ * set, so the 3C+1 split is exact too.  The 32-bit generation wraps after
+ * 2^32 flushes; that one flush is done entry by entry.
+ *
+ * Cost per lookup: ordered, O(W) compares in the set, usually one; list,
+ * O(1); ops, a scan or one array load, then an indirect call; a generation
+ * compare on a hit.  The last translation looked up is remembered: looking
+ * it up again (the common case: consecutive fetches from one code page)
+ * costs one compare, since it is still present and most recent.  Any event
+ * (flush, invalidation) forgets it.
  *
  * 3C.  Misses are classified as Hill does for caches (M. D. Hill and A. J.
  * Smith, "Evaluating associativity in CPU caches", IEEE Trans. Computers
- * 38(12), 1989) and Dinero IV reports them: beside the real TLB runs a fully
- * associative LRU TLB of the same size over the same lookups, a doubly linked
- * recency list over tids (tt[].prev/next, O(1) per lookup).  A miss is
+ * 38(12), 1989): beside the real TLB runs a fully associative reference TLB
+ * of the same size over the same lookups.  A miss is
  *
  *   compulsory    the tid was never looked up here before;
- *   capacity      else, the fully associative TLB misses too;
+ *   capacity      else, the reference TLB misses too;
  *   invalidation  else, the entry was removed by a flush, shootdown or
  *                 promotion (the "coherence" fourth C) and not refilled;
  *   conflict      else: the set mapping (or the policy) lost it.
  *
- * Each miss is classified on its own, so the four always sum to the misses
- * and none is negative.  The fully associative shadow sees no invalidations:
- * it measures the reference stream, not the operating system.
+ * Which reference (--3c-reference) is a definition, and two are in use:
+ *
+ *   lru   (default) a fully associative LRU TLB, whatever the TLB's policy:
+ *         a doubly linked recency list over tids (tt[].prev/next, O(1) per
+ *         lookup).  Capacity misses are then those no LRU TLB of E entries
+ *         avoids, and conflict misses include what a worse policy loses: a
+ *         fully associative FIFO TLB has conflict misses.  For LRU TLBs it is
+ *         Hill's and Dinero IV's definition.
+ *   same  a fully associative TLB of the TLB's own policy (and seed), as
+ *         Dinero IV computes them for any policy: a second TLB (t->ref,
+ *         one set of E ways) looked up beside it.  A fully associative TLB
+ *         then has no conflict misses, and conflict counts what the set
+ *         mapping loses under that policy.  (A set-associative TLB may also
+ *         hit where its reference misses; classes count misses, so that
+ *         shows as fewer capacity misses, never as a negative count.)
+ *
+ * For LRU both are the same reference and the list serves both.  Each miss is
+ * classified on its own, so the four always sum to the misses and none is
+ * negative.  The reference sees no invalidations: it measures the reference
+ * stream, not the operating system.
  *
  * TLB-CURVE.  LRU is a stack algorithm per set: with S sets fixed, a set of W
  * ways holds exactly the W most recent tids of that set, so one pass that

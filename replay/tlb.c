@@ -556,10 +556,12 @@ static inline uint32_t tlb_set(const struct tlb *t, uint32_t tid, const uint64_t
 	return t->direct ? (uint32_t)tvpn[tid] & t->mask : t->setof[tid];
 }
 
-/* tid holds a way and was filled in this generation (not left by a flush) */
+/* tid, which holds a way, was filled in this generation (not left by a
+ * flush); generation 1 has no older tags (no flush yet, or all removed at a
+ * wrap), which spares the plain path the load */
 static inline int tlb_valid(const struct tlb *t, uint32_t tid)
 {
-	return t->tt[tid].gen == t->gen;
+	return t->gen == 1 || t->tt[tid].gen == t->gen;
 }
 
 /* Look tid up in the fully associative LRU shadow and make it most recent;
@@ -636,7 +638,8 @@ static inline void tlb_drop_stale(struct tlb *t, uint32_t x)
  * from a full set is a stale one while any is left (no valid entry is
  * evicted while the set had room).
  */
-static inline int tlb_ordered_access(struct tlb *t, uint32_t tid, uint32_t s, int fa)
+static inline __attribute__((always_inline)) int
+tlb_ordered_access(struct tlb *t, uint32_t tid, uint32_t s, int fa)
 {
 	uint32_t *row = t->tag + (size_t)s * t->ways, nv = t->cnt[s], d;
 	int stale = 0;
@@ -942,8 +945,13 @@ static size_t tlb_events(struct tlb *t, const struct xevent *ev, size_t e, size_
 	return e;
 }
 
-/* One lookup of tid, after the events before it; 1 on a hit. */
-static inline int tlb_lookup(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
+static int tlb_ref_lookup(struct tlb *r, uint32_t tid, const uint64_t *tvpn);
+
+/* One lookup of tid, after the events before it; 1 on a hit.  Inlined into
+ * tlb_run; the reference TLB's lookups go through tlb_ref_lookup, a call,
+ * so the plain path stays one loop. */
+static inline __attribute__((always_inline)) int tlb_lookup(struct tlb *t, uint32_t tid,
+							    const uint64_t *tvpn)
 {
 	uint32_t s;
 	int fa = 1, hit;
@@ -954,12 +962,12 @@ static inline int tlb_lookup(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
 		if (t->kind == TLB_K_OPS)
 			t->ops->hit(t->os[t->last_set].pst, t->last_way,
 				    t->os[t->last_set].clock++, POLICY_NEVER);
-		if (t->ref)
-			tlb_lookup(t->ref, tid, tvpn);
+		if (__builtin_expect(t->ref != NULL, 0))
+			tlb_ref_lookup(t->ref, tid, tvpn);
 		return 1;
 	}
-	if (t->ref)
-		fa = tlb_lookup(t->ref, tid, tvpn);
+	if (__builtin_expect(t->ref != NULL, 0))
+		fa = tlb_ref_lookup(t->ref, tid, tvpn);
 	else if (!t->noshadow)
 		fa = tlb_fa_touch(t, tid);
 	s = tlb_set(t, tid, tvpn);
@@ -973,6 +981,12 @@ static inline int tlb_lookup(struct tlb *t, uint32_t tid, const uint64_t *tvpn)
 	if (hit)
 		t->st.hits++;
 	return hit;
+}
+
+static __attribute__((noinline)) int tlb_ref_lookup(struct tlb *r, uint32_t tid,
+						     const uint64_t *tvpn)
+{
+	return tlb_lookup(r, tid, tvpn);
 }
 
 size_t tlb_run(struct tlb *t, const struct xref *in, size_t n, struct xref *miss,

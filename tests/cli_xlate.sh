@@ -27,13 +27,13 @@ expect_ok "help" "$VMSIM" --help
 grep -q 'tlb-curve' "$T/out" && ok || bad "--help does not list tlb-curve"
 expect_ok "replay --help" "$VMSIM" replay --help
 for o in --tlb --itlb --dtlb --stlb --levels --pt-bits --pte-size --pwc --huge --thp-fraction \
-	--asid --interleave --latency; do
+	--asid --interleave --latency --3c-reference; do
 	grep -q -- "$o" "$T/out" && ok || bad "replay --help lacks $o"
 done
 grep -q 'default: tlb=1,stlb=7,mem=100,walk=100,fault=100000,writeback=100000' "$T/out" && ok ||
 	bad "replay --help does not show the latency defaults"
 expect_ok "tlb-curve --help" "$VMSIM" tlb-curve --help
-for o in --entries --ways --sets --policy --page-size --huge; do
+for o in --entries --ways --sets --policy --page-size --huge --3c-reference; do
 	grep -q -- "$o" "$T/out" && ok || bad "tlb-curve --help lacks $o"
 done
 

@@ -1021,9 +1021,14 @@ static int xrun_result(struct xrun *r, struct engine_stats *est, struct xlate_st
 		}
 		for (l = 1; l <= pc->levels; l++) {
 			uint64_t bytes = (uint64_t)pc->pte_size << pc->bits[pc->levels - l];
+			uint64_t n = xst->pt_level_pages[l - 1];
 
-			xst->pt_pages += xst->pt_level_pages[l - 1];
-			xst->pt_bytes += xst->pt_level_pages[l - 1] * bytes;
+			xst->pt_pages += n;
+			/* up to 2^30 tables of up to 2^38 bytes: saturate, never wrap */
+			if (n && bytes > (UINT64_MAX - xst->pt_bytes) / n)
+				xst->pt_bytes = UINT64_MAX;
+			else
+				xst->pt_bytes += n * bytes;
 		}
 		sum = pt_shift_below(pc, pc->levels + 1);
 		if (sum + (uint32_t)ilog2_exact(pc->pte_size) >= 64 ||

@@ -30,7 +30,7 @@
  * (the leaf).  This is the split translation cache of T. W. Barr, A. L. Cox
  * and S. Rixner, "Translation caching: skip, don't walk (the page table)",
  * ISCA 2010.  The entries a walk reads are inserted into their levels'
- * caches, each a small fully associative LRU array kept most recent first.
+ * caches, each a fully associative LRU cache.
  * A switch of address space without ASID tags flushes them with the TLBs; a
  * huge-page promotion drops the cached pointer to the leaf table it frees.
  *
@@ -47,9 +47,11 @@
  * 32-bit addresses with 4 KiB pages and 4-byte entries, 512 GiB for 48 bits
  * with 8-byte entries.
  *
- * Costs: a walk is O(L * N) compares with walk caches (N entries per level;
- * walks are rare next to references) and O(1) without; the footprint is one
- * hash insert per translation and level, once, at the end of a run.
+ * Costs: a walk is O(L) with or without walk caches: each cache is a hash
+ * and a recency list (see struct pwc), so a lookup, insert or removal costs
+ * the same at --pwc 2 as at --pwc 65536, and a flush is O(1) (by
+ * generation, as the TLBs flush).  The footprint is one hash insert per
+ * translation and level, once, at the end of a run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,13 +61,36 @@
 
 #define PT_GRANULE_MAX_SHIFT 16 /* larger pages are huge pages over 4 KiB tables */
 
-/* one level's walk cache: most recent first */
+/*
+ * One level's walk cache: N entries (asid, key), LRU.  A slot array with a
+ * recency list through it (head most recent), and an open-addressing hash
+ * (linear probing, at most half full, backward-shift deletion) from (asid,
+ * key) to slot, so a lookup, an insert and a removal are O(1) for any N
+ * (--pwc allows 65536).  A flush empties the cache in O(1): it moves the
+ * cache's generation on; slots of an older generation are free and are
+ * handed out again in order (fresh..N-1), each dropping its old hash entry
+ * when reused, and a lookup that meets an entry of an older generation drops
+ * it.
+ */
 struct pwc {
-	uint64_t *key;   /* address bits above the level's entry */
-	uint32_t *asid;  /* address space */
+	uint64_t *key;   /* per slot: address bits above the level's entry */
+	uint32_t *asid;  /* per slot: address space */
+	uint32_t *sgen;  /* per slot: generation it was filled in; 0: never */
+	uint32_t *prev;  /* per slot: towards the most recent */
+	uint32_t *next;  /* per slot: towards the least recent */
+	uint32_t *freel; /* slots freed by removals, a stack */
+	uint32_t *ht;    /* 2^hbits hash entries: slot + 1, 0 empty */
+	uint32_t hbits;  /* log2 of the hash size (>= 2N) */
+	uint32_t head;   /* most recent slot, PWC_NONE if empty */
+	uint32_t tail;   /* least recent slot */
 	uint32_t n;      /* entries in use */
 	uint32_t cap;    /* N */
+	uint32_t fresh;  /* slots fresh..N-1 are free in this generation */
+	uint32_t nfree;  /* on freel */
+	uint32_t gen;    /* the generation, >= 1 */
 };
+
+#define PWC_NONE UINT32_MAX
 
 struct pt {
 	struct pt_config c;                      /* geometry */
@@ -210,16 +235,198 @@ uint32_t pt_shift_below(const struct pt_config *c, uint32_t level)
 
 /* ---------------------------------------------------------------- walks */
 
+
+static int pwc_init(struct pwc *w, uint32_t cap)
+{
+	w->cap = cap;
+	w->gen = 1;
+	w->head = w->tail = PWC_NONE;
+	for (w->hbits = 1; (1u << w->hbits) < 2 * cap; w->hbits++)
+		;
+	w->key = malloc(cap * sizeof *w->key);
+	w->asid = malloc(cap * sizeof *w->asid);
+	w->sgen = calloc(cap, sizeof *w->sgen);
+	w->prev = malloc(cap * sizeof *w->prev);
+	w->next = malloc(cap * sizeof *w->next);
+	w->freel = malloc(cap * sizeof *w->freel);
+	w->ht = calloc((size_t)1 << w->hbits, sizeof *w->ht);
+	return w->key && w->asid && w->sgen && w->prev && w->next && w->freel && w->ht ?
+	       0 : VM_ERR_NOMEM;
+}
+
+static void pwc_release(struct pwc *w)
+{
+	free(w->key);
+	free(w->asid);
+	free(w->sgen);
+	free(w->prev);
+	free(w->next);
+	free(w->freel);
+	free(w->ht);
+}
+
+static inline uint32_t pwc_hash(const struct pwc *w, uint32_t asid, uint64_t key)
+{
+	uint64_t h = (key ^ ((uint64_t)asid << 40 | (uint64_t)asid >> 24)) *
+		     0x9E3779B97F4A7C15ull;
+
+	return (uint32_t)(h >> (64 - w->hbits));
+}
+
+/* the hash position holding slot s's (asid, key), or PWC_NONE */
+static uint32_t pwc_pos(const struct pwc *w, uint32_t asid, uint64_t key, uint32_t s)
+{
+	uint32_t mask = (1u << w->hbits) - 1, j = pwc_hash(w, asid, key), e;
+
+	while ((e = w->ht[j]) != 0) {
+		if (s == PWC_NONE ? (w->key[e - 1] == key && w->asid[e - 1] == asid &&
+				     w->sgen[e - 1] != 0) : e - 1 == s)
+			return j;
+		j = (j + 1) & mask;
+	}
+	return PWC_NONE;
+}
+
+/* delete hash position j, shifting later entries of its run back */
+static void pwc_hdel(struct pwc *w, uint32_t j)
+{
+	uint32_t mask = (1u << w->hbits) - 1, k = j, h, e;
+
+	for (;;) {
+		w->ht[j] = 0;
+		for (;;) {
+			k = (k + 1) & mask;
+			if ((e = w->ht[k]) == 0)
+				return;
+			h = pwc_hash(w, w->asid[e - 1], w->key[e - 1]);
+			/* move e back to j unless its home lies in (j, k] */
+			if (j <= k ? (h <= j || h > k) : (h <= j && h > k))
+				break;
+		}
+		w->ht[j] = e;
+		j = k;
+	}
+}
+
+static void pwc_unlink(struct pwc *w, uint32_t s)
+{
+	if (w->prev[s] != PWC_NONE)
+		w->next[w->prev[s]] = w->next[s];
+	else
+		w->head = w->next[s];
+	if (w->next[s] != PWC_NONE)
+		w->prev[w->next[s]] = w->prev[s];
+	else
+		w->tail = w->prev[s];
+}
+
+static void pwc_push(struct pwc *w, uint32_t s)
+{
+	w->prev[s] = PWC_NONE;
+	w->next[s] = w->head;
+	if (w->head != PWC_NONE)
+		w->prev[w->head] = s;
+	else
+		w->tail = s;
+	w->head = s;
+}
+
+/* the valid slot holding (asid, key), or PWC_NONE; drops a stale match */
+static uint32_t pwc_find(struct pwc *w, uint32_t asid, uint64_t key)
+{
+	uint32_t j = pwc_pos(w, asid, key, PWC_NONE), s;
+
+	if (j == PWC_NONE)
+		return PWC_NONE;
+	s = w->ht[j] - 1;
+	if (w->sgen[s] == w->gen)
+		return s;
+	pwc_hdel(w, j); /* left by a flush */
+	w->sgen[s] = 0;
+	return PWC_NONE;
+}
+
+/* 1 if (asid, key) is cached, and make it most recent */
+static int pwc_touch(struct pwc *w, uint32_t asid, uint64_t key)
+{
+	uint32_t s = pwc_find(w, asid, key);
+
+	if (s == PWC_NONE)
+		return 0;
+	if (w->head != s) {
+		pwc_unlink(w, s);
+		pwc_push(w, s);
+	}
+	return 1;
+}
+
+/* insert an absent entry as most recent, dropping the least recent */
+static void pwc_insert(struct pwc *w, uint32_t asid, uint64_t key)
+{
+	uint32_t s, j;
+
+	if (w->nfree) {
+		s = w->freel[--w->nfree];
+	} else if (w->fresh < w->cap) {
+		s = w->fresh++;
+		if (w->sgen[s] && (j = pwc_pos(w, w->asid[s], w->key[s], s)) != PWC_NONE)
+			pwc_hdel(w, j); /* its entry from an older generation */
+	} else {
+		s = w->tail;
+		pwc_unlink(w, s);
+		pwc_hdel(w, pwc_pos(w, w->asid[s], w->key[s], s));
+		w->n--;
+	}
+	w->key[s] = key;
+	w->asid[s] = asid;
+	w->sgen[s] = w->gen;
+	j = pwc_hash(w, asid, key);
+	while (w->ht[j])
+		j = (j + 1) & ((1u << w->hbits) - 1);
+	w->ht[j] = s + 1;
+	pwc_push(w, s);
+	w->n++;
+}
+
+static void pwc_remove(struct pwc *w, uint32_t asid, uint64_t key)
+{
+	uint32_t s = pwc_find(w, asid, key);
+
+	if (s == PWC_NONE)
+		return;
+	pwc_hdel(w, pwc_pos(w, asid, key, s));
+	pwc_unlink(w, s);
+	w->sgen[s] = 0;
+	w->freel[w->nfree++] = s;
+	w->n--;
+}
+
+static void pwc_flush(struct pwc *w)
+{
+	if (!w->cap)
+		return;
+	if (w->gen == UINT32_MAX) {
+		/* once in 2^32 flushes: forget every entry */
+		memset(w->ht, 0, ((size_t)1 << w->hbits) * sizeof *w->ht);
+		memset(w->sgen, 0, w->cap * sizeof *w->sgen);
+		w->gen = 0;
+	}
+	w->gen++;
+	w->head = w->tail = PWC_NONE;
+	w->n = 0;
+	w->fresh = 0;
+	w->nfree = 0;
+}
+
+
 void pt_free(struct pt *p)
 {
 	uint32_t l;
 
 	if (!p)
 		return;
-	for (l = 0; l <= PT_MAX_LEVELS; l++) {
-		free(p->pwc[l].key);
-		free(p->pwc[l].asid);
-	}
+	for (l = 0; l <= PT_MAX_LEVELS; l++)
+		pwc_release(&p->pwc[l]);
 	free(p);
 }
 
@@ -235,10 +442,7 @@ int pt_new(struct pt **out, const struct pt_config *c)
 	for (l = 1; l <= c->levels + 1; l++)
 		p->shift[l] = pt_shift_below(c, l);
 	for (l = 2; c->pwc && l <= c->levels; l++) {
-		p->pwc[l].cap = c->pwc;
-		p->pwc[l].key = malloc(c->pwc * sizeof *p->pwc[l].key);
-		p->pwc[l].asid = malloc(c->pwc * sizeof *p->pwc[l].asid);
-		if (!p->pwc[l].key || !p->pwc[l].asid) {
+		if (pwc_init(&p->pwc[l], c->pwc)) {
 			pt_free(p);
 			return VM_ERR_NOMEM;
 		}
@@ -247,57 +451,13 @@ int pt_new(struct pt **out, const struct pt_config *c)
 	return 0;
 }
 
-/* 1 if (asid, key) is cached, and make it most recent */
-static int pwc_touch(struct pwc *w, uint32_t asid, uint64_t key)
-{
-	uint32_t i;
-
-	for (i = 0; i < w->n; i++)
-		if (w->key[i] == key && w->asid[i] == asid)
-			break;
-	if (i == w->n)
-		return 0;
-	memmove(w->key + 1, w->key, i * sizeof *w->key);
-	memmove(w->asid + 1, w->asid, i * sizeof *w->asid);
-	w->key[0] = key;
-	w->asid[0] = asid;
-	return 1;
-}
-
-/* insert an absent entry as most recent, dropping the least recent */
-static void pwc_insert(struct pwc *w, uint32_t asid, uint64_t key)
-{
-	uint32_t m = w->n < w->cap ? w->n : w->cap - 1;
-
-	memmove(w->key + 1, w->key, m * sizeof *w->key);
-	memmove(w->asid + 1, w->asid, m * sizeof *w->asid);
-	w->key[0] = key;
-	w->asid[0] = asid;
-	if (w->n < w->cap)
-		w->n++;
-}
-
-static void pwc_remove(struct pwc *w, uint32_t asid, uint64_t key)
-{
-	uint32_t i;
-
-	for (i = 0; i < w->n; i++)
-		if (w->key[i] == key && w->asid[i] == asid)
-			break;
-	if (i == w->n)
-		return;
-	memmove(w->key + i, w->key + i + 1, (w->n - i - 1) * sizeof *w->key);
-	memmove(w->asid + i, w->asid + i + 1, (w->n - i - 1) * sizeof *w->asid);
-	w->n--;
-}
-
 static void pt_event(struct pt *p, const struct xevent *e)
 {
 	uint32_t l;
 
 	if (e->kind == XEV_FLUSH) {
 		for (l = 2; l <= p->c.levels; l++)
-			p->pwc[l].n = 0;
+			pwc_flush(&p->pwc[l]);
 	} else if (e->kind == XEV_PWC_INVAL && e->arg >= 2 && e->arg <= p->c.levels &&
 		   p->pwc[e->arg].cap) {
 		pwc_remove(&p->pwc[e->arg], e->asid, e->key);

@@ -1367,6 +1367,168 @@ static void test_fa_beyond_footprint(void **state)
 	}
 }
 
+/*
+ * The page-walk caches (a hash and a recency list per level, flushed by
+ * generation) against a naive model: per level an array of (asid, key) kept
+ * most recent first, scanned linearly, emptied by a flush; random walks of
+ * base and level-2 (huge) translations in three address spaces, with
+ * flushes and single removals between them, in random chunks; walks, walk
+ * references and walk-cache hits must agree.
+ */
+struct npwc {
+	uint64_t key[64];  /* most recent first */
+	uint32_t asid[64]; /* its address space */
+	uint32_t n, cap;   /* in use, N */
+};
+
+static int npwc_find(const struct npwc *w, uint32_t asid, uint64_t key)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->n; i++)
+		if (w->key[i] == key && w->asid[i] == asid)
+			return (int)i;
+	return -1;
+}
+
+static void npwc_del(struct npwc *w, int i)
+{
+	memmove(w->key + i, w->key + i + 1, (w->n - (uint32_t)i - 1) * sizeof *w->key);
+	memmove(w->asid + i, w->asid + i + 1, (w->n - (uint32_t)i - 1) * sizeof *w->asid);
+	w->n--;
+}
+
+static void npwc_front(struct npwc *w, uint32_t asid, uint64_t key)
+{
+	if (w->n == w->cap)
+		w->n--;
+	memmove(w->key + 1, w->key, w->n * sizeof *w->key);
+	memmove(w->asid + 1, w->asid, w->n * sizeof *w->asid);
+	w->key[0] = key;
+	w->asid[0] = asid;
+	w->n++;
+}
+
+static void test_diff_walk_caches(void **state)
+{
+	enum { N = 5000, NT = 400 };
+	static const char *const bits[] = { "9,9,9,9", "2,2,2", "3,1,2,2,3" };
+	static const uint32_t caps[] = { 1, 2, 3, 8, 64 };
+	static uint64_t vpn[NT];
+	static uint8_t level[NT];
+	static uint32_t asid[NT];
+	static struct xref in[N];
+	static struct xevent ev[N];
+	struct npwc nw[PT_MAX_LEVELS + 1];
+	uint64_t x = 99;
+	size_t b, k, i, off, m, nev;
+
+	(void)state;
+	for (b = 0; b < sizeof bits / sizeof bits[0]; b++) {
+		for (k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+			struct pt_config c = { 0 };
+			struct xtids tv = { vpn, level, asid, NT };
+			struct vm_diag d = { 0 };
+			struct pt *p = NULL;
+			uint64_t walks = 0, refs = 0, hits = 0, gw, gr, gh, v;
+			uint32_t top, l, lc, j, a, end;
+			int e;
+
+			c.pte_size = 8;
+			c.pwc = caps[k];
+			assert_int_equal(pt_parse_bits(bits[b], &c, &d), 0);
+			assert_int_equal(pt_geometry(&c, 12, &d), 0);
+			top = c.levels;
+			for (i = 0; i < NT; i++) {
+				/* few upper-level entries, so the caches hit and overflow */
+				vpn[i] = (trng(&x) & 0xff) << tbelow(&x, 4 * top) | tbelow(&x, 64);
+				vpn[i] &= (1ull << pt_shift_below(&c, top + 1)) - 1;
+				level[i] = (uint8_t)(tbelow(&x, 5) == 0 ? 2 : 1);
+				if (level[i] == 2)
+					vpn[i] >>= pt_shift_below(&c, 2);
+				asid[i] = tbelow(&x, 3);
+			}
+			for (l = 0; l <= PT_MAX_LEVELS; l++) {
+				nw[l].n = 0;
+				nw[l].cap = caps[k];
+			}
+			assert_int_equal(pt_new(&p, &c), 0);
+			for (off = 0; off < N; off += m) {
+				m = 1 + tbelow(&x, 600);
+				if (m > N - off)
+					m = N - off;
+				nev = 0;
+				for (i = 0; i < m; i++) {
+					uint32_t tid = tbelow(&x, NT);
+
+					while (tbelow(&x, 12) == 0) {
+						struct xevent *q = &ev[nev++];
+
+						q->idx = (uint32_t)i;
+						if (tbelow(&x, 3) == 0) {
+							q->kind = XEV_FLUSH;
+							for (l = 2; l <= top; l++)
+								nw[l].n = 0;
+						} else {
+							uint32_t u = tbelow(&x, NT);
+
+							q->kind = XEV_PWC_INVAL;
+							q->arg = 2 + tbelow(&x, top);
+							q->asid = asid[u];
+							q->key = level[u] == 1 ? vpn[u] >> pt_shift_below(&c, q->arg) :
+								 vpn[u];
+							if (q->arg <= top &&
+							    (e = npwc_find(&nw[q->arg], q->asid, q->key)) >= 0)
+								npwc_del(&nw[q->arg], e);
+						}
+					}
+					in[i].idx = (uint32_t)i;
+					in[i].tid = tid;
+					/* the naive walk, as pagetable.c's essay reads */
+					lc = level[tid];
+					v = vpn[tid];
+					a = asid[tid];
+					walks++;
+					if (lc >= top) {
+						refs += top - lc + 1;
+						continue;
+					}
+					for (l = lc + 1; l <= top; l++) {
+						uint64_t key = v >> (pt_shift_below(&c, l) - pt_shift_below(&c, lc));
+
+						if ((e = npwc_find(&nw[l], a, key)) >= 0) {
+							npwc_del(&nw[l], e);
+							npwc_front(&nw[l], a, key);
+							break;
+						}
+					}
+					if (l <= top) {
+						hits++;
+						refs += l - lc;
+						end = l;
+					} else {
+						refs += top - lc + 1;
+						end = top + 1;
+					}
+					for (j = lc + 1; j < end; j++)
+						npwc_front(&nw[j], a,
+							   v >> (pt_shift_below(&c, j) - pt_shift_below(&c, lc)));
+				}
+				pt_run(p, in, m, ev, nev, &tv);
+			}
+			pt_get_stats(p, &gw, &gr, &gh);
+			if (gw != walks || gr != refs || gh != hits)
+				fail_msg("--pt-bits %s --pwc %u: walks %llu/%llu refs %llu/%llu hits %llu/%llu",
+					 bits[b], caps[k], (unsigned long long)gw,
+					 (unsigned long long)walks, (unsigned long long)gr,
+					 (unsigned long long)refs, (unsigned long long)gh,
+					 (unsigned long long)hits);
+			assert_true(hits > 0 && hits < walks);
+			pt_free(p);
+		}
+	}
+}
+
 /* tlb-curve's one pass (LRU) and its per-size replays against one TLB per
  * point, fed in random chunks. */
 static void test_diff_curve(void **state)
@@ -1728,6 +1890,7 @@ int main(void)
 		cmocka_unit_test(test_diff_flush_generation),
 		cmocka_unit_test(test_golden_3c_reference),
 		cmocka_unit_test(test_fa_beyond_footprint),
+		cmocka_unit_test(test_diff_walk_caches),
 		cmocka_unit_test(test_diff_curve),
 		cmocka_unit_test(test_fa_equals_lru_paging),
 		cmocka_unit_test(test_tlb_tracks_residency),

@@ -10,13 +10,19 @@
  *               page-walk caches; page-table pages for hand-built address
  *               sets (and the 4 MiB linear table of 32-bit x86); a flush on
  *               every switch vs ASID tags on an interleaved two-process
- *               trace; a shootdown; a THP promotion; the cost model
- *   differential the TLB (both set organisations, every policy) against
- *               naive models on random traces: a linear-scan LRU/FIFO TLB
- *               with invalidations and flushes, and tests/naive.c replaying
- *               each set's lookups as a memory of W frames; the 3C split
- *               against a naive fully associative LRU; tlb-curve's one pass
- *               against one TLB per size
+ *               trace; a shootdown; a THP promotion; the cost model; the
+ *               3C split against an LRU and a same-policy (FIFO) reference
+ *   differential the TLB (every set organisation and policy, up to millions
+ *               of sets) against naive models on random traces: a
+ *               linear-scan LRU/FIFO TLB with invalidations and flushes, and
+ *               tests/naive.c replaying each set's lookups as a memory of W
+ *               frames; the 3C split against a naive fully associative LRU;
+ *               flushes by generation against the eager flush (and
+ *               generation wraps); the walk caches against a linear-scan
+ *               LRU model; tlb-curve's one pass against one TLB per size
+ *   property    a fully associative TLB of E >= U entries (U translations)
+ *               equals one of U, up to the largest E; default and
+ *               levels-only page-table layouts for every page and entry size
  *   engine      a fully associative LRU TLB of E entries misses exactly as
  *               LRU paging with E frames faults (sim_run_loaded, sim_refs);
  *               with E >= frames the TLB misses exactly on the faults, for

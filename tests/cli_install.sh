@@ -15,7 +15,9 @@
 #   - the installed completion, sourced in bash: `vmsim re` gives replay,
 #     --policy gives the registry's policies (after a comma too),
 #     --input-format the trace formats, paths complete as files;
-#   - `vmsim -V` prints what `vmsim --version` prints.
+#   - `vmsim -V` prints what `vmsim --version` prints;
+#   - `make static` links a binary ldd calls not dynamic, which replays a
+#     shipped trace to the same table as the normal binary.
 #
 # SPDX-License-Identifier: BSD-2-Clause
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -262,5 +264,18 @@ check "installed into PREFIX" "$(cd "$E" && find . -type f | sort | tr '\n' ' ')
 	"./opt/vmsim/bin/vmsim ./opt/vmsim/share/bash-completion/completions/vmsim ./opt/vmsim/share/doc/vmsim/README.md ./opt/vmsim/share/man/man1/vmsim.1 "
 expect_ok "make uninstall, empty DESTDIR" mk uninstall DESTDIR="$E" PREFIX=/opt/vmsim
 check "uninstall leaves no file" "$(cd "$E" && find . ! -type d)" ""
+
+# ------------------------------------------------------------------ static
+# built in the source tree's plain build (a sanitized binary cannot be static);
+# in `make test` its objects are there already and this only links
+STATIC=$ROOT/build/vmsim-static
+if env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" static SANITIZE= BUILD=build \
+	>static.log 2>&1; then ok; else bad "make static: $(tail -3 static.log)"; fi
+check "ldd: static binary" "$(ldd "$STATIC" 2>&1 | tr -d '\t')" "not a dynamic executable"
+expect_ok "static replay" "$STATIC" replay "$TRACES/sort-heap.vmt" -p lru,opt -n 8,64 -f csv -o static.csv
+expect_ok "dynamic replay" "$VMSIM" replay "$TRACES/sort-heap.vmt" -p lru,opt -n 8,64 -f csv -o dynamic.csv
+if cmp -s static.csv dynamic.csv && [ "$(wc -l <static.csv)" -eq 5 ]; then ok
+else bad "static and dynamic replay differ: $(diff static.csv dynamic.csv | head -3)"; fi
+check "static -V" "$("$STATIC" -V)" "$("$VMSIM" --version)"
 
 finish

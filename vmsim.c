@@ -73,7 +73,8 @@ static void print_main_help(FILE *f)
 	fprintf(f, "\npolicies:  %s\n", policy_names(buf, sizeof buf, " "));
 	fprintf(f, "formats:   %s (each plain or gzip'd; detected from content)\n",
 		trace_format_names(buf, sizeof buf));
-	fprintf(f, "\n'vmsim COMMAND --help' lists a command's options and their defaults.\n"
+	fprintf(f, "\n'vmsim COMMAND --help' lists a command's options and their defaults;\n"
+		"'vmsim --version' (or -V) prints the version.\n"
 		"Exit status: 0 success, 1 failure (bad input, I/O), 2 bad command line.\n");
 }
 

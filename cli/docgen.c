@@ -159,7 +159,7 @@ int cli_print_man(FILE *f, const struct cmd *const *cmds, const char *about)
 	      ".B vmsim\n.I COMMAND\n[options] [arguments]\n.br\n"
 	      ".B vmsim\n.I COMMAND\n.B \\-\\-help\n.br\n"
 	      ".B vmsim \\-\\-help\n.br\n"
-	      ".B vmsim \\-\\-version\n", f);
+	      ".B vmsim \\-\\-version\n|\n.B \\-V\n", f);
 	fputs(".SH DESCRIPTION\n"
 	      "vmsim is one program with the commands listed here.  Each has a section of\n"
 	      "its own below, with its options and their defaults, as\n"

@@ -27,7 +27,8 @@ missing=
 for p in $want; do
 	case " $missing " in *" $p "*) continue ;; esac
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-	case $st in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+	# triggers-pending/-awaited: installed, with a trigger (man-db's) still to run
+	case $st in *"install ok installed"* | *"install ok triggers-"*) ;; *) missing="$missing $p" ;; esac
 done
 [ -z "$missing" ] && exit 0
 

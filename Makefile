@@ -6,6 +6,10 @@ CFLAGS   ?= -std=c11 -O2 -g
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wundef -Wwrite-strings
 PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR   ?= $(PREFIX)/share/doc/vmsim
 BUILD    ?= build
 SANITIZE ?=
 DEBUG    ?= 0
@@ -56,7 +60,10 @@ help:
 	@echo "make test       build and run every test (cmocka units + CLI end-to-end)"
 	@echo "make demo       record a real trace with valgrind lackey and replay it"
 	@echo "make bench      run the benchmarks, results in bench/"
-	@echo "make install PREFIX=/usr/local"
+	@echo "make install PREFIX=/usr/local [DESTDIR=...]   the binary, man page, bash completion, README"
+	@echo "make uninstall  remove exactly what make install installed (same PREFIX, DESTDIR)"
+	@echo "make static     build/vmsim-static, a binary without shared libraries"
+	@echo "make man        build/vmsim.1; make completion: build/vmsim.bash (from the option tables)"
 	@echo "make clean"
 	@echo "knobs: SANITIZE=address,undefined  DEBUG=1 (asserts on)  CI=true (-Werror)"
 
@@ -132,9 +139,40 @@ bench-small: $(BIN) $(BENCH_BIN)
 	$(BENCH_ENV) BENCH_SMALL=1 ./bench/run.sh
 -include $(BUILD)/bench/bench.d
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vmsim
+# ------------------------------------------------------------- packaging
+# The man page and the bash completion are printed by the binary itself from
+# the option tables that make its --help (`vmsim help --man`,
+# `vmsim help --bash-completion`, cli/docgen.c), so they cannot drift.
+MAN1       := $(BUILD)/vmsim.1
+COMPLETION := $(BUILD)/vmsim.bash
+STATIC_BIN := $(BUILD)/vmsim-static
+INSTALLED   = $(DESTDIR)$(BINDIR)/vmsim $(DESTDIR)$(MANDIR)/man1/vmsim.1 \
+              $(DESTDIR)$(COMPDIR)/vmsim $(DESTDIR)$(DOCDIR)/README.md
+.PHONY: uninstall static man completion
+man: $(MAN1)
+completion: $(COMPLETION)
+$(MAN1): $(BIN)
+	$(BIN) help --man >$@.tmp && mv $@.tmp $@
+$(COMPLETION): $(BIN)
+	$(BIN) help --bash-completion >$@.tmp && mv $@.tmp $@
+
+install: $(BIN) $(MAN1) $(COMPLETION)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/vmsim
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/vmsim.1
+	install -m 644 $(COMPLETION) $(DESTDIR)$(COMPDIR)/vmsim
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+
+# exactly what install wrote, and vmsim's own doc folder if it is empty now
+uninstall:
+	rm -f $(INSTALLED)
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# the same objects linked with -static: libpfm4, zlib and libc inside, for
+# machines (cluster workers) without the packages; not with SANITIZE
+static: $(STATIC_BIN)
+$(STATIC_BIN): $(CLI_OBJ) $(LIB)
+	$(CC) -static $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 clean:
 	rm -rf build build-san build-fuzz vmsim

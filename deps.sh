@@ -3,20 +3,23 @@
 #
 #   ./deps.sh [build|test|demo|all]      (default: all)
 #
-# build: gcc, make, zlib          test: + cmocka, clang (libFuzzer), gnuplot
-# demo:  + valgrind (lackey)      all:  everything above, plus libpfm4
+# build: gcc, make, zlib, libpfm4
+# test:  + cmocka, clang (libFuzzer), gnuplot, man-db and groff (the man page test)
+# demo:  + valgrind (lackey), gnuplot (the figure), awk: every command traces/demo.sh
+#        runs (tests/cli_install.sh checks that against the script)
+# all:   everything above
 # make calls this when a header or tool it needs is missing; it is safe to run again.
 set -eu
 
 what=${1:-all}
 build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
-test="$build libcmocka-dev gzip gnuplot-nox valgrind clang libclang-rt-14-dev"
-demo="$build valgrind gzip"
+test="$build libcmocka-dev gzip gnuplot-nox valgrind clang libclang-rt-14-dev man-db groff-base"
+demo="$build valgrind gzip gnuplot-nox mawk"
 case $what in
 build) want=$build ;;
 test)  want=$test ;;
 demo)  want=$demo ;;
-all)   want="$test valgrind gnuplot-nox libpfm4-dev" ;;
+all)   want="$test $demo" ;;
 *) echo "deps.sh: unknown set '$what'; use build, test, demo or all" >&2; exit 2 ;;
 esac
 
@@ -24,7 +27,8 @@ missing=
 for p in $want; do
 	case " $missing " in *" $p "*) continue ;; esac
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-	case $st in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+	# triggers-pending/-awaited: installed, with a trigger (man-db's) still to run
+	case $st in *"install ok installed"* | *"install ok triggers-"*) ;; *) missing="$missing $p" ;; esac
 done
 [ -z "$missing" ] && exit 0
 

@@ -5,7 +5,10 @@
  * cmds[] below.  Parsing, defaults and --help are generated from each
  * command's option table (cli/cli.c), and the lists of policies and trace
  * formats come from their registries, so nothing is typed twice.  Adding a
- * command: its file, one line here.
+ * command: its file, one line here.  The man page and the bash completion
+ * are generated from the same tables (cli/docgen.c): `vmsim help --man` and
+ * `vmsim help --bash-completion`, hidden, are what `make man` and `make
+ * completion` run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,21 +56,25 @@ static const struct cmd *const cmds[] = {
 	NULL,
 };
 
+/* what vmsim is, for --help and the man page's NAME and DESCRIPTION */
+static const char about[] =
+	"trace-driven simulation of virtual memory: replay memory-reference\n"
+	"traces through physical memory with a replacement policy.";
+
 static void print_main_help(FILE *f)
 {
 	char buf[256];
 	size_t i;
 
 	fprintf(f, "usage: vmsim COMMAND [options] [arguments]\n\n"
-		"vmsim %s - trace-driven simulation of virtual memory: replay memory-reference\n"
-		"traces through physical memory with a replacement policy.\n\ncommands:\n",
-		VMSIM_VERSION);
+		"vmsim %s - %s\n\ncommands:\n", VMSIM_VERSION, about);
 	for (i = 0; cmds[i]; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
 	fprintf(f, "\npolicies:  %s\n", policy_names(buf, sizeof buf, " "));
 	fprintf(f, "formats:   %s (each plain or gzip'd; detected from content)\n",
 		trace_format_names(buf, sizeof buf));
-	fprintf(f, "\n'vmsim COMMAND --help' lists a command's options and their defaults.\n"
+	fprintf(f, "\n'vmsim COMMAND --help' lists a command's options and their defaults;\n"
+		"'vmsim --version' (or -V) prints the version.\n"
 		"Exit status: 0 success, 1 failure (bad input, I/O), 2 bad command line.\n");
 }
 
@@ -121,8 +128,14 @@ int main(int argc, char **argv)
 		print_main_help(stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0)
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
 		return version_run(NULL);
+	/* hidden: the man page and the completion script, for the Makefile */
+	if (argc == 3 && strcmp(argv[1], "help") == 0 && strcmp(argv[2], "--man") == 0)
+		return cli_print_man(stdout, cmds, about);
+	if (argc == 3 && strcmp(argv[1], "help") == 0 &&
+	    strcmp(argv[2], "--bash-completion") == 0)
+		return cli_print_bash_completion(stdout, cmds);
 	c = cmd_find(argv[1]);
 	if (!c) {
 		fprintf(stderr, "vmsim: unknown command '%s'; commands:", argv[1]);

@@ -109,6 +109,12 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(const struct vm_diag *d);
 
 void cli_print_cmd_help(FILE *f, const struct cmd *c);
+/* vmsim(1) in roff, and the bash completion script, generated from the
+ * command registry cmds (NULL-terminated) and its option tables
+ * (cli/docgen.c); about: what vmsim is, one sentence.  0, or 1 on a write
+ * error. */
+int cli_print_man(FILE *f, const struct cmd *const *cmds, const char *about);
+int cli_print_bash_completion(FILE *f, const struct cmd *const *cmds);
 int cli_opt_index(const struct opt *opts, const char *name, size_t len, char shrt);
 int cli_parse_args(struct args *a, const struct cmd *c, int argc, char **argv);
 

@@ -6,7 +6,9 @@
 #      compressed native format (no text file on disk),
 #   3. describe the trace (vmsim stat),
 #   4. replay it through all six policies at several memory sizes.
-# Everything lands in results/demo/.
+# Everything lands in results/demo/.  DEMO_N=48 makes a smaller run (.ci/run).
+# Every command run here must come from deps.sh's demo set, which `make demo`
+# installs: tests/cli_install.sh reads this script and checks that.
 set -eu
 VMSIM=${VMSIM:-./vmsim}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +17,7 @@ N=${DEMO_N:-96}
 mkdir -p "$out"
 
 command -v valgrind >/dev/null || { echo "demo: valgrind is missing; run ./deps.sh demo" >&2; exit 1; }
+command -v gnuplot >/dev/null || { echo "demo: gnuplot is missing; run ./deps.sh demo" >&2; exit 1; }
 
 echo "== 1. building traces/src/matmul.c (N=$N)"
 ${CC:-gcc} -O1 -o "$out/matmul" "$here/traces/src/matmul.c"

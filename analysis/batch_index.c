@@ -259,12 +259,32 @@ static int write_status(const struct batch_cell *cells, size_t n, const char *di
 	return rc;
 }
 
+/* A trace name with control characters (a newline) never reaches a gnuplot
+ * script as it is: the figure's title is the name with each made '?' (NULL:
+ * the name is clean, plot makes its own title). */
+static char *control_free_title(const char *label)
+{
+	const char *b = strrchr(label, '/');
+	char *t, *c;
+	int dirty = 0;
+
+	for (c = (char *)label; *c; c++)
+		dirty |= (unsigned char)*c < 0x20 || *c == 0x7f;
+	if (!dirty)
+		return NULL;
+	t = xstrdup(b ? b + 1 : label);
+	for (c = t; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	return t;
+}
+
 int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, size_t n,
 		 const char *dir, int results, int render, struct vm_diag *d)
 {
 	struct csv *cellcsv = xcalloc(n + 1, sizeof *cellcsv), *ins = xcalloc(n + 1, sizeof *ins);
 	struct csv merged = { 0 };
-	char **fig_names = NULL, **fig_traces = NULL, **stems = NULL;
+	char **fig_names = NULL, **fig_traces = NULL, **stems = NULL, *safe_title = NULL;
 	size_t i, j, nin = 0, nfig = 0, nstems = 0;
 	struct strbuf b = { 0 };
 	struct outfile of;
@@ -326,6 +346,8 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 				stem = sb_take(&u);
 			}
 			stems[nstems++] = stem;
+			free(safe_title);
+			safe_title = control_free_title(cells[i].label);
 			for (tok = strtok_r(fig, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				char *fmts = xstrdup(s->figure_format), *fmt, *save2 = NULL;
 
@@ -343,6 +365,7 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 					po.log_x = s->log_x;
 					po.log_y = s->log_y;
 					po.render = render;
+					po.title = safe_title;
 					rc = plot_write(&merged, &po, fp.s, d);
 					free(fp.s);
 					if (rc) {
@@ -381,5 +404,6 @@ out:
 	for (i = 0; i < nstems; i++)
 		free(stems[i]);
 	free(stems);
+	free(safe_title);
 	return rc;
 }

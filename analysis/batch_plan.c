@@ -21,7 +21,8 @@
  *
  * So the same spec planned from any directory sees the same cells done, a
  * regenerated trace reruns its cells, and a changed spec never reuses a stale
- * cell.  The trace's modification time is deliberately not in the name: a
+ * cell.  (A trace that is not a regular file, a FIFO, has no content
+ * identity: its path alone keys it.)  The modification time is deliberately not in the name: a
  * copy (cp, git checkout, GNU Parallel's rsync -rlDzR, a node's staging
  * area) changes it without changing the trace, and a worker without a shared
  * disk must compute the same name as the machine that joins.  It is recorded
@@ -356,7 +357,10 @@ int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **
 					free(pat.s);
 					goto fail;
 				}
-				if (trace_ident(gl.gl_pathv[i], &ident, &sub)) {
+				/* a FIFO or a device has no content identity (reading it
+				 * would consume it): its cell is keyed by its path only */
+				memset(&ident, 0, sizeof ident);
+				if (S_ISREG(sb.st_mode) && trace_ident(gl.gl_pathv[i], &ident, &sub)) {
 					rc = vm_fail(d, VM_ERR_IO, "%s:%u: %s", s->path,
 						     g->trace_line[ti], sub.msg);
 					globfree(&gl);
@@ -478,10 +482,17 @@ static int plan_parallel(FILE *f, const struct batch_cell *cells, size_t n,
 	size_t i;
 
 	for (i = 0; i < 3; i++)
-		if (strpbrk(names[i], "\n\r"))
-			return vm_fail(d, VM_ERR_USAGE, "'%s' has a line break: a GNU Parallel job "
-				       "file is one command per line; rename it, or use "
-				       "--plan=slurm, --plan=tsv or --plan=json", names[i]);
+		if (strpbrk(names[i], "\n\r")) {
+			struct strbuf shown = { 0 };
+			int rc;
+
+			sb_tsv_field(&shown, names[i]); /* the line break as \n */
+			rc = vm_fail(d, VM_ERR_USAGE, "'%s' has a line break: a GNU Parallel job "
+				     "file is one command per line; rename it, or use "
+				     "--plan=slurm, --plan=tsv or --plan=json", shown.s);
+			free(shown.s);
+			return rc;
+		}
 	batch_head(&head, o);
 	for (i = 0; i < n; i++)
 		if (!cells[i].done)

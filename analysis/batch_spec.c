@@ -177,17 +177,23 @@ static int is_yes(const char *v)
 static int check_list(const char *v, int (*ok)(const char *item), const char *what,
 		      struct vm_diag *sub)
 {
-	char *dup = xstrdup(v), *tok, *save = NULL;
-	int rc = 0, any = 0;
+	char *dup = xstrdup(v), *p = dup, *comma, *tok;
+	int rc = 0;
 
-	for (tok = strtok_r(dup, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
-		tok = batch_trim(tok);
-		any = 1;
-		if (!ok(tok))
+	/* split by hand: strtok would skip the empty item of "png,,pdf" */
+	for (;;) {
+		comma = strchr(p, ',');
+		if (comma)
+			*comma = 0;
+		tok = batch_trim(p);
+		if (!ok(tok)) {
 			rc = vm_fail(sub, VM_ERR_USAGE, "%s%s'%s'", what, *what ? " " : "", tok);
+			break;
+		}
+		if (!comma)
+			break;
+		p = comma + 1;
 	}
-	if (!rc && !any)
-		rc = vm_fail(sub, VM_ERR_USAGE, "%s ''", what);
 	free(dup);
 	return rc;
 }

@@ -308,6 +308,11 @@ int batch_prepare_dir(const char *dir, struct vm_diag *d);
  * digest), and mark those whose output exists or whose last run failed. */
 int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **cells,
 	       size_t *n, struct vm_diag *d);
+/* The same, but only cells first..last (1-based; 0 = all) are identified,
+ * named and checked: the others have index, trace and label only.  A task of
+ * a plan reads the identity of its own traces, not of every trace. */
+int batch_plan_range(const struct batch_spec *s, const char *dir, size_t first, size_t last,
+		     struct batch_cell **cells, size_t *n, struct vm_diag *d);
 void batch_cells_free(struct batch_cell *cells, size_t n);
 
 /* What other engines get (batch_plan.c). */

@@ -307,12 +307,89 @@ static size_t group_shifts(const struct batch_group *g, uint32_t *shifts, size_t
 	return nps;
 }
 
+/*
+ * A set of (group, page shift, path) seen, so that a file two patterns match
+ * is one cell: open addressing on FNV-1a, grown at half full.
+ */
+struct seen {
+	struct seen_slot {
+		size_t group;       /* group index */
+		uint32_t shift;     /* page shift */
+		char *path;         /* NULL: an empty slot */
+	} *slot;                    /* the table */
+	size_t cap, n;              /* slots, used */
+};
+
+static size_t seen_hash(size_t group, uint32_t shift, const char *path, size_t cap)
+{
+	char pre[32];
+
+	snprintf(pre, sizeof pre, "%zu/%u/", group, shift);
+	return fnv1a(path, fnv1a(pre, FNV1A_INIT)) & (cap - 1);
+}
+
+/* Put an entry into a table known to have room and not to hold it. */
+static void seen_put(struct seen *t, const struct seen_slot *e)
+{
+	size_t h = seen_hash(e->group, e->shift, e->path, t->cap);
+
+	while (t->slot[h].path)
+		h = (h + 1) & (t->cap - 1);
+	t->slot[h] = *e;
+	t->n++;
+}
+
+/* 1 if it was there already; else add a copy of it. */
+static int seen_add(struct seen *t, size_t group, uint32_t shift, const char *path)
+{
+	struct seen_slot e;
+	size_t h, i;
+
+	if (2 * (t->n + 1) > t->cap) {
+		struct seen old = *t;
+
+		t->cap = old.cap ? old.cap * 2 : 64;
+		t->slot = xcalloc(t->cap, sizeof *t->slot);
+		t->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.slot[i].path)
+				seen_put(t, &old.slot[i]);
+		free(old.slot);
+	}
+	for (h = seen_hash(group, shift, path, t->cap); t->slot[h].path;
+	     h = (h + 1) & (t->cap - 1))
+		if (t->slot[h].group == group && t->slot[h].shift == shift &&
+		    strcmp(t->slot[h].path, path) == 0)
+			return 1;
+	e.group = group;
+	e.shift = shift;
+	e.path = xstrdup(path);
+	seen_put(t, &e);
+	return 0;
+}
+
+static void seen_free(struct seen *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->slot[i].path);
+	free(t->slot);
+}
+
 int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **out,
 	       size_t *nout, struct vm_diag *d)
 {
+	return batch_plan_range(s, dir, 0, 0, out, nout, d);
+}
+
+int batch_plan_range(const struct batch_spec *s, const char *dir, size_t first, size_t last,
+		     struct batch_cell **out, size_t *nout, struct vm_diag *d)
+{
+	struct seen seen = { 0 };
 	struct batch_cell *cells = NULL;
 	size_t n = 0, gi, ti, pi, i, prefix, dl;
-	int rc = 0;
+	int rc = 0, have_ident;
 
 	*out = NULL;
 	*nout = 0;
@@ -357,28 +434,14 @@ int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **
 					free(pat.s);
 					goto fail;
 				}
-				/* a FIFO or a device has no content identity (reading it
-				 * would consume it): its cell is keyed by its path only */
-				memset(&ident, 0, sizeof ident);
-				if (S_ISREG(sb.st_mode) && trace_ident(gl.gl_pathv[i], &ident, &sub)) {
-					rc = vm_fail(d, VM_ERR_IO, "%s:%u: %s", s->path,
-						     g->trace_line[ti], sub.msg);
-					globfree(&gl);
-					free(pat.s);
-					goto fail;
-				}
 				label = absolute || prefix == 0 ? gl.gl_pathv[i] : gl.gl_pathv[i] + prefix;
+				have_ident = 0;
 				for (pi = 0; pi < nps; pi++) {
 					struct batch_cell *c;
 					struct strbuf b = { 0 };
 					char psn[16], *stem;
-					size_t k;
 
-					for (k = 0; k < n; k++)
-						if (cells[k].group == g && cells[k].page_shift == shifts[pi] &&
-						    strcmp(cells[k].trace, gl.gl_pathv[i]) == 0)
-							break;
-					if (k < n)
+					if (seen_add(&seen, gi, shifts[pi], gl.gl_pathv[i]))
 						continue; /* listed twice */
 					cells = xrealloc(cells, (n + 1) * sizeof *cells);
 					c = &cells[n++];
@@ -387,8 +450,24 @@ int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **
 					c->index = n;
 					c->trace = xstrdup(gl.gl_pathv[i]);
 					c->label = xstrdup(label);
-					c->ident = ident;
 					c->page_shift = shifts[pi];
+					if (first && (n < first || n > last))
+						continue; /* not asked for: no identity, no name */
+					/* a FIFO or a device has no content identity (reading
+					 * it would consume it): its cell is keyed by its path */
+					if (!have_ident) {
+						memset(&ident, 0, sizeof ident);
+						if (S_ISREG(sb.st_mode) &&
+						    trace_ident(gl.gl_pathv[i], &ident, &sub)) {
+							rc = vm_fail(d, VM_ERR_IO, "%s:%u: %s", s->path,
+								     g->trace_line[ti], sub.msg);
+							globfree(&gl);
+							free(pat.s);
+							goto fail;
+						}
+						have_ident = 1;
+					}
+					c->ident = ident;
 					cell_key(c, &b);
 					stem = batch_trace_stem(c->label);
 					batch_shift_name(psn, sizeof psn, c->page_shift);
@@ -414,10 +493,12 @@ int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **
 			free(pat.s);
 		}
 	}
+	seen_free(&seen);
 	*out = cells;
 	*nout = n;
 	return 0;
 fail:
+	seen_free(&seen);
 	batch_cells_free(cells, n);
 	return rc;
 }

@@ -10,6 +10,7 @@
  *                                        slurm, tsv or json
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -221,8 +222,15 @@ static int batch_cli_run(struct args *a)
 		return cli_fail(&d);
 	dir = cli_arg(a, "output") ? xstrdup(cli_arg(a, "output")) : default_dir(a->pos[0]);
 	rc = EXIT_FAILURE;
+	/* a task identifies only its own cells' traces; the range is checked
+	 * against the spec's cells once they are counted */
+	if (cli_arg(a, "cell") && batch_cell_range(cli_arg(a, "cell"), SIZE_MAX, &first, &last,
+						   &d)) {
+		rc = cli_fail(&d);
+		goto out;
+	}
 	/* expand first: a spec whose patterns match nothing leaves no folder behind */
-	if (batch_plan(&spec, dir, &cells, &n, &d)) {
+	if (batch_plan_range(&spec, dir, first, last, &cells, &n, &d)) {
 		rc = cli_fail(&d);
 		goto out;
 	}
@@ -244,7 +252,7 @@ static int batch_cli_run(struct args *a)
 			goto out;
 		}
 	}
-	if (cli_arg(a, "cell") && batch_cell_range(cli_arg(a, "cell"), n, &first, &last, &d)) {
+	if (first && batch_cell_range(cli_arg(a, "cell"), n, &first, &last, &d)) {
 		rc = cli_fail(&d);
 		goto out;
 	}
@@ -332,7 +340,7 @@ const struct cmd batch_cmd = {
 	.usage = "SPEC [-o DIR] [-j N] [--cell I[-J] | --join | --plan[=parallel|slurm|tsv|json]]",
 	.summary = "curves for a matrix of traces and configurations: parallel, resumable",
 	.details = "SPEC is a small INI file naming traces (globs, relative to the spec),\n"
-		"policies, frames and page sizes (see README, 'Batch runs').  Each trace at\n"
+		"policies, frames and page sizes (README, 'vmsim batch').  Each trace at\n"
 		"each page size is one cell, numbered from 1 in the order the spec defines,\n"
 		"whose CSV lands in DIR/cells/ atomically; cells already there are skipped,\n"
 		"so an interrupted batch resumes where it stopped, and a failed cell (its\n"

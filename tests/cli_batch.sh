@@ -325,6 +325,30 @@ check "task 1084 ran cell 1085 only" "$(ls many-out/cells | wc -l)" 1
 check "cell 1085 is the last trace at 1G" "$(ls many-out/cells)" \
 	"$("$VMSIM" batch many/spec.ini -o many-out --plan=tsv 2>/dev/null | awk -F'\t' '$1 == 1085 { print $8 ".csv" }')"
 
+# the README's recipes, where their engines are installed (the suite does not
+# need them): the Snakefile verbatim, and GNU Parallel driven by the TSV plan
+mkdir -p recipes/traces
+cp belady.txt rand.txt recipes/traces/
+printf 'traces = traces/*.txt\npolicies = lru,fifo\nframes = 1:4\npage-sizes = 1, 2\nmetrics = none\n' >recipes/exp.ini
+"$VMSIM" batch recipes/exp.ini -o recipes/ref -q
+if command -v snakemake >/dev/null; then
+	awk '/^```python$/ { on = 1; next } on && /^```$/ { exit } on' "$README" >recipes/Snakefile
+	(cd recipes && PATH=$(dirname "$VMSIM"):$PATH snakemake --cores 2 -q >"$T/sm.log" 2>&1) \
+		&& ok || bad "README's Snakefile: $(tail -5 "$T/sm.log")"
+	cmp -s recipes/ref/results.csv recipes/results/exp/results.csv && ok || bad "Snakemake's results differ"
+else
+	echo "note: no snakemake; the README's Snakefile not run"
+fi
+if command -v parallel >/dev/null; then
+	(cd recipes && "$VMSIM" batch exp.ini -o par --plan=tsv >cells.tsv 2>/dev/null &&
+		parallel --colsep '\t' --header : "$VMSIM" batch exp.ini -o par --cell {index} -j 1 \
+			--threads 1 -q :::: cells.tsv && "$VMSIM" batch exp.ini -o par --join -q) \
+		&& ok || bad "GNU Parallel from the TSV plan failed"
+	cmp -s recipes/ref/results.csv recipes/par/results.csv && ok || bad "GNU Parallel's results differ"
+else
+	echo "note: no GNU Parallel; the TSV recipe not run"
+fi
+
 # TSV and JSON carry every cell as data
 expect_ok "plan tsv" "$VMSIM" batch exp/spec.ini -o bout --plan=tsv
 check "tsv header" "$(head -1 "$T/out")" "$(printf 'index\tgroup\ttrace\tlabel\ttrace_id\ttrace_bytes\tpage_size\tcell\toutput\tfailure_file\tstate\tdone')"

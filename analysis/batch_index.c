@@ -8,7 +8,8 @@
  *                     trace and page size, every cell with its state, and each
  *                     failure with its message
  *   DIR/status.tsv    one line per cell: index, group, trace, identity, page
- *                     size, state, message (for scripts and other engines)
+ *                     size, state, message (for scripts and other engines);
+ *                     no timings, so a batch's folder is the same at any -j
  *
  * Every name a user chose (titles, trace paths, messages that quote them) is
  * escaped for Markdown, so it cannot open a link, an image, an HTML tag or a
@@ -238,16 +239,16 @@ static int write_status(const struct batch_cell *cells, size_t n, const char *di
 	int rc;
 
 	sb_puts(&b, "index\tgroup\tcell\ttrace\ttrace_id\ttrace_bytes\ttrace_mtime_ns\t"
-		"page_size\tstate\tseconds\tmessage\n");
+		"page_size\tstate\tmessage\n");
 	for (i = 0; i < n; i++) {
 		const struct batch_cell *c = &cells[i];
 
 		batch_shift_name(ps, sizeof ps, c->page_shift);
 		sb_printf(&b, "%zu\t%s\t%s\t", c->index, c->group->name, c->name);
 		sb_tsv_field(&b, c->label);
-		sb_printf(&b, "\t%s\t%llu\t%lld\t%s\t%s\t%.3f\t", c->ident.id,
+		sb_printf(&b, "\t%s\t%llu\t%lld\t%s\t%s\t", c->ident.id,
 			  (unsigned long long)c->ident.size, (long long)c->ident.mtime_ns, ps,
-			  cell_state(c), c->seconds);
+			  cell_state(c));
 		if (!c->done && c->failed && c->message)
 			sb_tsv_field(&b, c->message);
 		sb_add(&b, "\n", 1);

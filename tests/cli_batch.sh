@@ -156,7 +156,7 @@ check "other cells done" "$(ls fout/cells/*.csv | wc -l)" 1
 check "failure recorded" "$(ls fout/cells/*.failed | wc -l)" 1
 grep -q "broken.txt:15000:1: malformed text line" fout/cells/*.failed && ok || bad "failure file: $(cat fout/cells/*.failed)"
 check "status.tsv: failed" "$(awk -F'\t' '$1 == 2 { print $9 }' fout/status.tsv)" failed
-awk -F'\t' '$1 == 2 { print $11 }' fout/status.tsv | grep -q 'broken.txt:15000:1: malformed' && ok || bad "status.tsv message: $(cat fout/status.tsv)"
+awk -F'\t' '$1 == 2 { print $10 }' fout/status.tsv | grep -q 'broken.txt:15000:1: malformed' && ok || bad "status.tsv message: $(cat fout/status.tsv)"
 grep -q '\*\*failed\*\*' fout/index.md && ok || bad "index.md does not show the failed cell"
 grep -q '^- 2, main-broken-1-[0-9a-f]*: fexp/tr/broken\\.txt\\:15000\\:1\\: malformed text line' fout/index.md \
 	&& ok || bad "index.md failure message: $(grep -A3 'Failed cells' fout/index.md)"

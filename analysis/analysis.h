@@ -53,7 +53,7 @@ int table_write(const struct table *t, FILE *f, enum report_format fmt);
 
 /* =====================================================================
  * Curves, figures, batches and checks (result.c, curve.c, csv.c, plot.c,
- * batch.c, check.c).  Everything below returns 0 or a negative enum
+ * batch_*.c, check.c).  Everything below returns 0 or a negative enum
  * vm_status with the reason in a struct vm_diag, and never prints.
  * ===================================================================== */
 

@@ -308,11 +308,16 @@ int batch_prepare_dir(const char *dir, struct vm_diag *d);
  * digest), and mark those whose output exists or whose last run failed. */
 int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **cells,
 	       size_t *n, struct vm_diag *d);
-/* The same, but only cells first..last (1-based; 0 = all) are identified,
- * named and checked: the others have index, trace and label only.  A task of
- * a plan reads the identity of its own traces, not of every trace. */
-int batch_plan_range(const struct batch_spec *s, const char *dir, size_t first, size_t last,
-		     struct batch_cell **cells, size_t *n, struct vm_diag *d);
+/* Which cells a task wants: others get index, trace and label only (no
+ * identity read, no name), so a task reads its own traces, not every one. */
+struct batch_select {
+	size_t first, last;     /* cells first..last (1-based); 0 = all */
+	const char *name;       /* or the cell of this name (NULL = by index); then
+				 * files the patterns no longer find are skipped, as
+				 * on a worker that holds only this cell's trace */
+};
+int batch_plan_some(const struct batch_spec *s, const char *dir, const struct batch_select *sel,
+		    struct batch_cell **cells, size_t *n, struct vm_diag *d);
 void batch_cells_free(struct batch_cell *cells, size_t n);
 
 /* What other engines get (batch_plan.c). */

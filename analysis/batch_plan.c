@@ -380,12 +380,27 @@ static void seen_free(struct seen *t)
 int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **out,
 	       size_t *nout, struct vm_diag *d)
 {
-	return batch_plan_range(s, dir, 0, 0, out, nout, d);
+	return batch_plan_some(s, dir, NULL, out, nout, d);
 }
 
-int batch_plan_range(const struct batch_spec *s, const char *dir, size_t first, size_t last,
-		     struct batch_cell **out, size_t *nout, struct vm_diag *d)
+/* Could the cell named want be group g's cell of this trace stem at this
+ * page size?  (Its name starts GROUP-STEM-PAGESIZE-; only then is the
+ * trace's identity worth reading.) */
+static int name_may_match(const char *want, const char *group, const char *stem,
+			  const char *psn)
 {
+	size_t a = strlen(group), b = strlen(stem), c = strlen(psn);
+
+	return strlen(want) == a + b + c + 3 + 8 && strncmp(want, group, a) == 0 &&
+	       want[a] == '-' && strncmp(want + a + 1, stem, b) == 0 && want[a + 1 + b] == '-' &&
+	       strncmp(want + a + b + 2, psn, c) == 0 && want[a + b + c + 2] == '-';
+}
+
+int batch_plan_some(const struct batch_spec *s, const char *dir, const struct batch_select *sel,
+		    struct batch_cell **out, size_t *nout, struct vm_diag *d)
+{
+	size_t first = sel ? sel->first : 0, last = sel ? sel->last : 0;
+	const char *want = sel ? sel->name : NULL;
 	struct seen seen = { 0 };
 	struct batch_cell *cells = NULL;
 	size_t n = 0, gi, ti, pi, i, prefix, dl;
@@ -425,6 +440,8 @@ int batch_plan_range(const struct batch_spec *s, const char *dir, size_t first, 
 				const char *label;
 
 				if (stat(gl.gl_pathv[i], &sb) || S_ISDIR(sb.st_mode)) {
+					if (want)
+						continue; /* a worker holds only some traces */
 					rc = vm_fail(d, VM_ERR_IO, "%s:%u: '%s' %s", s->path,
 						     g->trace_line[ti], g->traces[ti],
 						     strpbrk(g->traces[ti], "*?[") ? "matches no file"
@@ -453,6 +470,12 @@ int batch_plan_range(const struct batch_spec *s, const char *dir, size_t first, 
 					c->page_shift = shifts[pi];
 					if (first && (n < first || n > last))
 						continue; /* not asked for: no identity, no name */
+					stem = batch_trace_stem(c->label);
+					batch_shift_name(psn, sizeof psn, c->page_shift);
+					if (want && !name_may_match(want, g->name, stem, psn)) {
+						free(stem);
+						continue;
+					}
 					/* a FIFO or a device has no content identity (reading
 					 * it would consume it): its cell is keyed by its path */
 					if (!have_ident) {
@@ -469,8 +492,6 @@ int batch_plan_range(const struct batch_spec *s, const char *dir, size_t first, 
 					}
 					c->ident = ident;
 					cell_key(c, &b);
-					stem = batch_trace_stem(c->label);
-					batch_shift_name(psn, sizeof psn, c->page_shift);
 					{
 						uint32_t h = fnv1a(b.s, FNV1A_INIT);
 

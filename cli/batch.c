@@ -25,8 +25,9 @@ static const struct opt batch_opts[] = {
 	  "(affinity, cgroup quota), at most the pending cells; more is capped with a note",
 	  NULL },
 	{ "threads", 0, "N", "0", "threads per cell; 0 = the CPUs available / jobs", NULL },
-	{ "cell", 0, "I[-J]", NULL, "run only cell I (or cells I to J), numbered from 1 in "
-	  "the order the spec defines; a done cell is skipped; exit 1 if one fails", NULL },
+	{ "cell", 0, "I[-J]|NAME", NULL, "run only cell I (or cells I to J), numbered from 1 in "
+	  "the order the spec defines, or the cell NAME (as in --plan=tsv; the traces of other "
+	  "cells need not be there); a done cell is skipped; exit 1 if one fails", NULL },
 	{ "join", 0, NULL, NULL, "only join the cells: results.csv, figures, index.md; "
 	  "never computes; exit 1 naming missing or failed cells", NULL },
 	{ "plan", 0, "[=KIND]", NULL, "print a plan and exit: parallel (a GNU Parallel job "
@@ -197,6 +198,7 @@ static int batch_print_plan(struct args *a, const struct batch_spec *spec,
 static int batch_cli_run(struct args *a)
 {
 	struct batch_run_opts ro = { 0 };
+	struct batch_select sel = { 0 };
 	struct batch_ui ui = { 0 };
 	struct batch_spec spec;
 	struct batch_cell *cells = NULL;
@@ -224,15 +226,38 @@ static int batch_cli_run(struct args *a)
 	rc = EXIT_FAILURE;
 	/* a task identifies only its own cells' traces; the range is checked
 	 * against the spec's cells once they are counted */
-	if (cli_arg(a, "cell") && batch_cell_range(cli_arg(a, "cell"), SIZE_MAX, &first, &last,
-						   &d)) {
+	if (cli_arg(a, "cell")) {
+		const char *c = cli_arg(a, "cell");
+
+		/* I or I-J; a cell's name has at least three '-' */
+		if (strspn(c, "0123456789-") == strlen(c) && (!strchr(c, '-') ||
+							     strchr(c, '-') == strrchr(c, '-'))) {
+			if (batch_cell_range(c, SIZE_MAX, &first, &last, &d)) {
+				rc = cli_fail(&d);
+				goto out;
+			}
+			sel.first = first;
+			sel.last = last;
+		} else {
+			sel.name = c;
+		}
+	}
+	/* expand first: a spec whose patterns match nothing leaves no folder behind */
+	if (batch_plan_some(&spec, dir, &sel, &cells, &n, &d)) {
 		rc = cli_fail(&d);
 		goto out;
 	}
-	/* expand first: a spec whose patterns match nothing leaves no folder behind */
-	if (batch_plan_range(&spec, dir, first, last, &cells, &n, &d)) {
-		rc = cli_fail(&d);
-		goto out;
+	if (sel.name) {
+		for (i = 0; i < n && !(cells[i].name && strcmp(cells[i].name, sel.name) == 0); i++)
+			;
+		if (i == n) {
+			fprintf(stderr, "%s: no cell named '%s' in %s here (its trace missing, or "
+				"planned from another version of the spec or its traces?)\n",
+				cli_cmd_name, sel.name, a->pos[0]);
+			rc = EXIT_FAILURE;
+			goto out;
+		}
+		first = last = cells[i].index;
 	}
 	if (planning) {
 		/* plans carry what the user asked for: -j 0 stays "count where you run" */
@@ -252,7 +277,7 @@ static int batch_cli_run(struct args *a)
 			goto out;
 		}
 	}
-	if (first && batch_cell_range(cli_arg(a, "cell"), n, &first, &last, &d)) {
+	if (sel.first && batch_cell_range(cli_arg(a, "cell"), n, &first, &last, &d)) {
 		rc = cli_fail(&d);
 		goto out;
 	}
@@ -337,7 +362,7 @@ out:
 
 const struct cmd batch_cmd = {
 	.name = "batch",
-	.usage = "SPEC [-o DIR] [-j N] [--cell I[-J] | --join | --plan[=parallel|slurm|tsv|json]]",
+	.usage = "SPEC [-o DIR] [-j N] [--cell I[-J]|NAME | --join | --plan[=parallel|slurm|tsv|json]]",
 	.summary = "curves for a matrix of traces and configurations: parallel, resumable",
 	.details = "SPEC is a small INI file naming traces (globs, relative to the spec),\n"
 		"policies, frames and page sizes (README, 'vmsim batch').  Each trace at\n"

@@ -9,12 +9,14 @@
 #              before any section run as group "main" beside the section
 #   identity   the same spec from another directory sees the same cells done;
 #              a regenerated trace reruns its cells, a touched one does not
-#   --cell     runs cell I (or I-J) only; a done cell is not touched; a bad
-#              index is refused
+#   --cell     runs cell I (or I-J, or NAME) only; a done cell is not touched;
+#              a bad index is refused; by name on a worker holding one trace
 #   --join     never computes: exit 1 naming missing cells; once the cells
 #              are in, results equal a local batch's byte for byte
 #   failures   a corrupt trace's cell is recorded (cells/NAME.failed,
 #              status.tsv, index.md) and reported by --join; resume retries it
+#   recipes    the README's Snakefile, GNU Parallel from the TSV plan, and its
+#              no-shared-disk recipe through a stand-in ssh (where installed)
 #   plans      GNU Parallel job lines run by sh; a Slurm submit script run
 #              against a fake sbatch (ids, arrays chunked below 1001 tasks,
 #              bundles, the join's dependency); TSV and JSON (valid for
@@ -124,6 +126,15 @@ expect_ok "cell 3 again" "$VMSIM" batch exp/spec.ini -o cout --cell 3 -q
 check "a done cell is not redone" "$(ls -i "$c3")" "$ino"
 expect_ok "cells 1-2" "$VMSIM" batch exp/spec.ini -o cout --cell 1-2 -q
 check "cells 1-3" "$(ls cout/cells/*.csv | wc -l)" 3
+# by name (as --plan=tsv gives it): on a worker that holds only that cell's trace
+name4=$(sed -n 5p "$T/plan.tsv" | cut -f8)
+mkdir -p worker/tr
+cp exp/spec.ini worker/
+cp exp/tr/rand.txt worker/tr/
+expect_ok "cell by name on a worker" "$VMSIM" batch worker/spec.ini -o worker/out --cell "$name4" -q
+cmp -s "worker/out/cells/$name4.csv" "bout/cells/$name4.csv" && ok || bad "the worker's cell differs"
+expect_fail "cell by name, trace absent" 1 "no cell named 'main-belady-1-" \
+	"$VMSIM" batch worker/spec.ini -o worker/out --cell "$(sed -n 2p "$T/plan.tsv" | cut -f8)"
 expect_fail "cell 5 of 4" 1 'cell 5: the spec has 4 cells' "$VMSIM" batch exp/spec.ini -o cout --cell 5
 expect_fail "cell 0" 2 "cell '0' is not I or I-J" "$VMSIM" batch exp/spec.ini -o cout --cell 0
 expect_fail "cell 3-2" 2 "cell '3-2' is not I or I-J" "$VMSIM" batch exp/spec.ini -o cout --cell 3-2
@@ -347,6 +358,34 @@ if command -v parallel >/dev/null; then
 	cmp -s recipes/ref/results.csv recipes/par/results.csv && ok || bad "GNU Parallel's results differ"
 else
 	echo "note: no GNU Parallel; the TSV recipe not run"
+fi
+# the no-shared-disk recipe, verbatim but for the hosts: a stand-in for ssh
+# whose "remote machine" is an empty folder, so Parallel's rsync copies the
+# program, the spec and each trace there and each cell back
+if command -v parallel >/dev/null && command -v rsync >/dev/null; then
+	cat >fakessh <<'F'
+#!/bin/sh
+# ssh [options] HOST [--] COMMAND: run COMMAND in $FAKE_REMOTE
+while [ $# -gt 0 ]; do
+	case $1 in -o|-p|-l|-i|-S|-e) shift 2 ;; -*) shift ;; *) break ;; esac
+done
+shift
+[ "${1:-}" = -- ] && shift
+cd "$FAKE_REMOTE" && exec sh -c "$*"
+F
+	chmod +x fakessh
+	mkdir -p remote
+	awk '/^parallel --sshloginfile hosts --colsep/ { on = 1 } on { print } on && !/\\$/ { exit }' "$README" |
+		sed "s#--sshloginfile hosts#--ssh $T/fakessh -S 1/fakehost#" >recipes/noshare.sh
+	grep -q -- '--transferfile {trace} --return {output}' recipes/noshare.sh && ok || bad "README's no-shared-disk recipe not found"
+	cp "$VMSIM" recipes/vmsim
+	(cd recipes && rm -rf results && ./vmsim batch exp.ini -o results/exp --plan=tsv >cells.tsv 2>/dev/null &&
+		FAKE_REMOTE=$T/remote sh noshare.sh >"$T/ns.log" 2>&1 &&
+		./vmsim batch exp.ini -o results/exp --join -q) && ok || bad "no-shared-disk recipe: $(tail -5 "$T/ns.log")"
+	cmp -s recipes/ref/results.csv recipes/results/exp/results.csv && ok || bad "no-shared-disk results differ"
+	check "the remote is clean afterwards" "$(find remote -type f | wc -l)" 0
+else
+	echo "note: no GNU Parallel or rsync; the no-shared-disk recipe not run"
 fi
 
 # TSV and JSON carry every cell as data

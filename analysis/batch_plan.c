@@ -8,7 +8,11 @@
  * their order: groups in spec order, each group's patterns in order, each
  * pattern's matches sorted, each match at each page size.  A cell's index in
  * that order (from 1) is what `vmsim batch SPEC -o DIR --cell I` runs, so a
- * plan names cells by index and never by a file name.
+ * plan names cells by index and never by a file name.  A worker without a
+ * shared disk holds only the traces of its own cells, so there the order
+ * (which counts every file the patterns find) is not the planner's: it runs
+ * `--cell NAME`, and files the patterns no longer find are skipped.  Either
+ * way a task reads the identity of its own traces only.
  *
  * A cell's result goes to DIR/cells/NAME.csv, written atomically, so a
  * cell's file exists exactly when the cell is done: that is the whole of

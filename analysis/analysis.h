@@ -53,7 +53,7 @@ int table_write(const struct table *t, FILE *f, enum report_format fmt);
 
 /* =====================================================================
  * Curves, figures, batches and checks (result.c, curve.c, csv.c, plot.c,
- * batch.c, check.c).  Everything below returns 0 or a negative enum
+ * batch_*.c, check.c).  Everything below returns 0 or a negative enum
  * vm_status with the reason in a struct vm_diag, and never prints.
  * ===================================================================== */
 
@@ -244,12 +244,13 @@ const char *plot_formats(void);
 int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 	       struct vm_diag *d);
 
-/* ---------------------------------------------------------- batches (batch.c) */
+/* ------------------------------------------- batches (batch_*.c, batch_int.h) */
 
-/* One group of cells: a [section] of the spec, or the whole spec if it has none. */
+/* One group of cells: a [section] of the spec, or "main": the traces named
+ * before any section (with no sections, the whole spec). */
 struct batch_group {
-	char *name;             /* section name, "main" without sections */
-	unsigned line;          /* where it starts in the spec */
+	char *name;             /* section name, or "main" */
+	unsigned line;          /* where it starts in the spec (0 for main) */
 	char **traces;          /* patterns as written (globs allowed) */
 	unsigned *trace_line;   /* the line of each pattern */
 	size_t ntraces;         /* patterns */
@@ -265,8 +266,14 @@ struct batch_spec {
 	char *dir;              /* its directory: patterns are relative to it */
 	char *title;            /* title of index.md */
 	char *figures;          /* comma list of metrics to draw; "" for none */
-	char *figure_format;    /* png, svg or pdf */
+	char *figure_format;    /* comma list of png, svg, pdf */
 	int log_x;              /* figures with a log2 x axis */
+	int log_y;              /* figures with a log y axis */
+	uint64_t cpus;          /* cpus per cluster task, 0 = not given */
+	char *mem;              /* memory per cluster task (Slurm syntax), or NULL */
+	char *time;             /* time limit per cluster task, or NULL */
+	char *partition;        /* Slurm partition, or NULL */
+	uint64_t bundle;        /* cells per cluster task, 0 = not given */
 	struct batch_group *groups; /* the groups, in spec order */
 	size_t ngroups;         /* how many */
 };
@@ -276,30 +283,82 @@ int batch_spec_parse(struct batch_spec *s, const char *name, const char *text,
 int batch_spec_read(struct batch_spec *s, const char *path, struct vm_diag *d);
 void batch_spec_free(struct batch_spec *s);
 
-/* One cell: one `vmsim curve` over one trace at one page size. */
+/* One cell: one curve over one trace at one page size. */
 struct batch_cell {
 	const struct batch_group *group; /* where it comes from */
-	char *trace;            /* the trace path (pattern expanded) */
+	size_t index;           /* 1-based, the order the spec defines: --cell I */
+	char *trace;            /* the path vmsim opens (spec folder + expanded pattern) */
+	char *label;            /* the path relative to the spec's folder: the rows' trace */
+	struct trace_ident ident; /* size, mtime and digest of the trace */
 	uint32_t page_shift;    /* log2 page size */
 	char *name;             /* file stem, unique in the batch */
 	char *out;              /* DIR/cells/NAME.csv */
+	char *fail_path;        /* DIR/cells/NAME.failed: why the last run failed */
 	int done;               /* the output exists: skip */
-	int failed;             /* batch_run could not make it */
+	int failed;             /* the last run failed (fail_path exists) */
+	char *message;          /* its message, or NULL */
 	double seconds;         /* wall time of its run */
 };
 
-/* mkdir -p DIR/cells (and DIR). */
+/* mkdir -p DIR/cells (and DIR); an empty DIR is an error. */
 int batch_prepare_dir(const char *dir, struct vm_diag *d);
 /* Expand the spec into cells (globs sorted; a pattern matching nothing is
- * an error with its spec line) and mark those whose output exists. */
+ * an error with its spec line), name each after what determines its result
+ * (options, version, the trace's path from the spec's folder, size and
+ * digest), and mark those whose output exists or whose last run failed. */
 int batch_plan(const struct batch_spec *s, const char *dir, struct batch_cell **cells,
 	       size_t *n, struct vm_diag *d);
+/* Which cells a task wants: others get index, trace and label only (no
+ * identity read, no name), so a task reads its own traces, not every one. */
+struct batch_select {
+	size_t first, last;     /* cells first..last (1-based); 0 = all */
+	const char *name;       /* or the cell of this name (NULL = by index); then
+				 * files the patterns no longer find are skipped, as
+				 * on a worker that holds only this cell's trace */
+};
+int batch_plan_some(const struct batch_spec *s, const char *dir, const struct batch_select *sel,
+		    struct batch_cell **cells, size_t *n, struct vm_diag *d);
 void batch_cells_free(struct batch_cell *cells, size_t n);
-/* The cell as a standalone shell command line (malloc'd): vmsim curve ... */
-char *batch_cell_command(const struct batch_cell *c, const char *vmsim);
+
+/* What other engines get (batch_plan.c). */
+enum batch_plan_kind {
+	BATCH_PLAN_PARALLEL, /* one `vmsim batch SPEC -o DIR --cell I` per line */
+	BATCH_PLAN_SLURM,    /* a POSIX sh script: sbatch arrays and a join job */
+	BATCH_PLAN_TSV,      /* the cells as a table */
+	BATCH_PLAN_JSON,     /* the cells as JSON */
+};
+
+struct batch_plan_opts {
+	enum batch_plan_kind kind; /* what to write */
+	const char *spec;       /* the spec path as given (relative to cwd) */
+	const char *dir;        /* the output folder as given */
+	const char *vmsim;      /* the program the lines run */
+	const char *cwd;        /* absolute working directory (Slurm --chdir) */
+	unsigned jobs;          /* -j in the lines (0 = the CPUs the task may use) */
+	unsigned threads;       /* --threads in the lines (0 = CPUs / jobs) */
+	uint64_t bundle;        /* cells per Slurm task, >= 1 */
+	uint64_t cpus;          /* --cpus-per-task, 0 = leave out */
+	const char *mem;        /* --mem, NULL = leave out */
+	const char *time;       /* --time, NULL = leave out */
+	const char *partition;  /* --partition, NULL = leave out */
+	const char *log_dir;    /* Slurm logs and task scripts */
+	unsigned max_array;     /* tasks per array job (below MaxArraySize) */
+};
+
+/* Write the plan for every cell (parallel: the pending ones) to f.  A name
+ * that cannot be written safely (a newline in a line-per-command file) is
+ * VM_ERR_USAGE naming it. */
+int batch_write_plan(FILE *f, const struct batch_spec *s, const struct batch_cell *cells,
+		     size_t n, const struct batch_plan_opts *o, struct vm_diag *d);
+/* Parse "I" or "I-J" (1-based, within 1..n). */
+int batch_cell_range(const char *s, size_t n, size_t *first, size_t *last,
+		     struct vm_diag *d);
+
 /* Run one cell in this process; its CSV is written atomically to c->out. */
 int batch_run_cell(const struct batch_cell *c, unsigned threads, atomic_int *stop,
 		   struct vm_diag *d);
+/* Record a cell's failure in c->fail_path (atomically), or clear it. */
+int batch_record_failure(struct batch_cell *c, const char *msg, struct vm_diag *d);
 
 enum batch_event {
 	BATCH_START,  /* a cell starts */
@@ -311,6 +370,7 @@ struct batch_run_opts {
 	unsigned jobs;          /* cells at once, >= 1 */
 	unsigned threads;       /* threads per cell, >= 1 */
 	size_t max_cells;       /* run at most this many cells, 0 = all */
+	size_t first, last;     /* run only cells first..last (1-based); 0 = all */
 	atomic_int *stop;       /* non-zero: start no more cells, abandon running ones */
 	/* called (serialised) for every event; may be NULL */
 	void (*event)(void *ctx, const struct batch_cell *c, enum batch_event ev,
@@ -319,16 +379,23 @@ struct batch_run_opts {
 };
 
 /* Run the cells not done, o->jobs at a time.  Returns 0 when every cell it
- * ran succeeded (failed cells are marked and reported through event). */
+ * ran succeeded (failed cells are marked, recorded in their fail_path and
+ * reported through event). */
 int batch_run(struct batch_cell *cells, size_t n, const struct batch_run_opts *o,
 	      struct vm_diag *d);
+/* 0 when every cell is done; else VM_ERR_FORMAT naming the missing and
+ * failed cells (by index and name, with the first failure's message). */
+int batch_check_complete(const struct batch_cell *cells, size_t n, struct vm_diag *d);
 /*
- * After the cells: DIR/results.csv (every cell merged), one figure per trace
- * and metric under DIR/figures/, and DIR/index.md with the figures and the
- * best policy per trace.  render = 0 writes the figures' .gp and .dat only.
+ * After the cells: DIR/results.csv (every done cell merged), figures per
+ * trace, metric and format under DIR/figures/, DIR/index.md (the groups, the
+ * figures, the best policy per trace, every cell's state, failures with their
+ * message) and DIR/status.tsv (one line per cell).  With results = 0 only
+ * index.md and status.tsv are written.  render = 0 writes the figures' .gp
+ * and .dat only.
  */
 int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, size_t n,
-		 const char *dir, int render, struct vm_diag *d);
+		 const char *dir, int results, int render, struct vm_diag *d);
 
 /* ----------------------------------------------------------- checks (check.c) */
 

@@ -1,21 +1,50 @@
 /*
  * cli/batch.c - vmsim batch: curves over many traces, resumable, in parallel
- * or as a plan of command lines for other machines.
+ * here, or handed cell by cell to GNU Parallel, Slurm or any engine.
+ *
+ *   vmsim batch SPEC -o DIR              run the pending cells here, then join
+ *   vmsim batch SPEC -o DIR --cell I[-J] run cells I..J only (a task of a plan)
+ *   vmsim batch SPEC -o DIR --join       join: never computes; exit 1 naming
+ *                                        missing and failed cells
+ *   vmsim batch SPEC -o DIR --plan[=KIND] print a plan: parallel (the default),
+ *                                        slurm, tsv or json
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 
+#define BATCH_MAX_JOBS 1024u
+
 static const struct opt batch_opts[] = {
 	{ "output", 'o', "DIR", NULL, "results folder [default: results/SPEC-NAME]", NULL },
-	{ "jobs", 'j', "N", "0", "cells at once; 0 = one per core (at most the pending cells)",
+	{ "jobs", 'j', "N", "0", "cells at once; 0 = one per CPU this process may use "
+	  "(affinity, cgroup quota), at most the pending cells; more is capped with a note",
 	  NULL },
-	{ "plan", 0, NULL, NULL,
-	  "print each pending cell as a 'vmsim curve' command line and exit", NULL },
-	{ "vmsim", 0, "PATH", "vmsim", "the program named in --plan command lines", NULL },
+	{ "threads", 0, "N", "0", "threads per cell; 0 = the CPUs available / jobs", NULL },
+	{ "cell", 0, "I[-J]|NAME", NULL, "run only cell I (or cells I to J), numbered from 1 in "
+	  "the order the spec defines, or the cell NAME (as in --plan=tsv; the traces of other "
+	  "cells need not be there); a done cell is skipped; exit 1 if one fails", NULL },
+	{ "join", 0, NULL, NULL, "only join the cells: results.csv, figures, index.md; "
+	  "never computes; exit 1 naming missing or failed cells", NULL },
+	{ "plan", 0, "[=KIND]", NULL, "print a plan and exit: parallel (a GNU Parallel job "
+	  "file, the default), slurm (an sbatch submit script), tsv or json (the cells)", NULL },
+	{ "vmsim", 0, "PATH", "vmsim", "the program the plan's commands run", NULL },
+	{ "bundle", 0, "N", NULL, "--plan=slurm: cells per array task [default: spec's "
+	  "bundle, else 1]", NULL },
+	{ "cpus-per-task", 0, "N", NULL, "--plan=slurm: CPUs per task [default: spec's cpus]",
+	  NULL },
+	{ "mem", 0, "SIZE", NULL, "--plan=slurm: memory per task, as sbatch --mem [default: "
+	  "spec's mem]", NULL },
+	{ "time", 0, "T", NULL, "--plan=slurm: time limit per task, as sbatch --time "
+	  "[default: spec's time]", NULL },
+	{ "partition", 0, "P", NULL, "--plan=slurm: partition [default: spec's partition]",
+	  NULL },
+	{ "log-dir", 0, "D", NULL, "--plan=slurm: Slurm logs and task scripts [default: "
+	  "DIR/slurm]", NULL },
 	{ "max-cells", 0, "N", "0", "run at most N cells this time (0 = all), then write "
 	  "the results so far", NULL },
 	{ "script-only", 0, NULL, NULL, "write the figures' .gp and .dat, but do not run gnuplot",
@@ -52,7 +81,8 @@ static void batch_event(void *ctx, const struct batch_cell *c, enum batch_event 
 		if (ui->shown)
 			fputc('\n', stderr);
 		ui->shown = 0;
-		fprintf(stderr, "%s: cell %s failed: %s\n", cli_cmd_name, c->name, cd->msg);
+		fprintf(stderr, "%s: cell %zu (%s) failed: %s\n", cli_cmd_name, c->index, c->name,
+			cd->msg);
 		return;
 	}
 	if (ui->quiet)
@@ -83,54 +113,182 @@ static char *default_dir(const char *spec)
 	return out;
 }
 
+static int plan_kind(const char *v, enum batch_plan_kind *k)
+{
+	if (!*v || strcmp(v, "parallel") == 0)
+		*k = BATCH_PLAN_PARALLEL;
+	else if (strcmp(v, "slurm") == 0)
+		*k = BATCH_PLAN_SLURM;
+	else if (strcmp(v, "tsv") == 0)
+		*k = BATCH_PLAN_TSV;
+	else if (strcmp(v, "json") == 0)
+		*k = BATCH_PLAN_JSON;
+	else
+		return cli_usage("--plan=%s: not parallel, slurm, tsv or json", v);
+	return 0;
+}
+
+/* Print the plan; 0 or an exit status. */
+static int batch_print_plan(struct args *a, const struct batch_spec *spec,
+			    const struct batch_cell *cells, size_t n, const char *dir,
+			    unsigned jobs, unsigned threads)
+{
+	struct batch_plan_opts po = { 0 };
+	struct vm_diag d = { 0 };
+	char cwd[4096];
+	uint64_t v;
+	size_t i, ndone = 0;
+	char *logs = NULL;
+	int rc;
+
+	if ((rc = plan_kind(cli_arg(a, "plan"), &po.kind)))
+		return rc;
+	po.spec = a->pos[0];
+	po.dir = dir;
+	po.vmsim = cli_arg(a, "vmsim");
+	po.jobs = jobs;
+	po.threads = threads;
+	po.bundle = spec->bundle ? spec->bundle : 1;
+	if (cli_arg(a, "bundle")) {
+		if ((rc = cli_u64(a, "bundle", &v)))
+			return rc;
+		if (v == 0)
+			return cli_usage("--bundle 0: at least one cell per task");
+		po.bundle = v;
+	}
+	po.cpus = spec->cpus;
+	if (cli_arg(a, "cpus-per-task")) {
+		if ((rc = cli_u64(a, "cpus-per-task", &v)))
+			return rc;
+		po.cpus = v;
+	}
+	po.mem = cli_arg(a, "mem") ? cli_arg(a, "mem") : spec->mem;
+	po.time = cli_arg(a, "time") ? cli_arg(a, "time") : spec->time;
+	po.partition = cli_arg(a, "partition") ? cli_arg(a, "partition") : spec->partition;
+	if (cli_arg(a, "log-dir")) {
+		logs = xstrdup(cli_arg(a, "log-dir"));
+	} else {
+		logs = xmalloc(strlen(dir) + sizeof "/slurm");
+		sprintf(logs, "%s/slurm", dir);
+	}
+	po.log_dir = logs;
+	if (!getcwd(cwd, sizeof cwd)) {
+		free(logs);
+		return cli_usage("cannot name the working directory");
+	}
+	po.cwd = cwd;
+	po.max_array = 1000;
+	if (batch_write_plan(stdout, spec, cells, n, &po, &d)) {
+		free(logs);
+		return cli_fail(&d);
+	}
+	free(logs);
+	for (i = 0; i < n; i++)
+		ndone += cells[i].done;
+	if (!cli_flag(a, "quiet")) {
+		fprintf(stderr, "%s: %zu cells in groups", cli_cmd_name, n);
+		for (i = 0; i < spec->ngroups; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", spec->groups[i].name);
+		fprintf(stderr, "; %zu done, %zu pending; then 'vmsim batch SPEC -o DIR --join' "
+			"joins them\n", ndone, n - ndone);
+	}
+	return fflush(stdout) ? EXIT_FAILURE : 0;
+}
+
 static int batch_cli_run(struct args *a)
 {
 	struct batch_run_opts ro = { 0 };
+	struct batch_select sel = { 0 };
 	struct batch_ui ui = { 0 };
 	struct batch_spec spec;
 	struct batch_cell *cells = NULL;
 	struct vm_diag d = { 0 };
 	struct sigaction sa;
-	uint64_t jobs, maxc;
-	size_t n = 0, i, ndone = 0, pending;
+	uint64_t jobs, maxc, threads;
+	size_t n = 0, i, ndone = 0, pending, first = 0, last = 0;
 	char *dir = NULL;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int rc, run_rc;
+	unsigned ncpu = cli_cpus_available();
+	int rc, run_rc, join = cli_flag(a, "join"), planning = cli_arg(a, "plan") != NULL;
 
-	if ((rc = cli_u64(a, "jobs", &jobs)) || (rc = cli_u64(a, "max-cells", &maxc)))
+	if ((rc = cli_u64(a, "jobs", &jobs)) || (rc = cli_u64(a, "max-cells", &maxc)) ||
+	    (rc = cli_u64(a, "threads", &threads)))
 		return rc;
-	if (jobs > 1024)
-		return cli_usage("--jobs %llu: at most 1024", (unsigned long long)jobs);
-	if (ncpu < 1)
-		ncpu = 1;
+	if (cli_arg(a, "output") && !*cli_arg(a, "output"))
+		return cli_usage("--output '': an empty folder name (an unset variable?)");
+	if (join + planning + (cli_arg(a, "cell") != NULL) > 1)
+		return cli_usage("--cell, --join and --plan do not go together");
+	if (threads > BATCH_MAX_JOBS)
+		return cli_usage("--threads %llu: at most %u", (unsigned long long)threads,
+				 BATCH_MAX_JOBS);
 	if (batch_spec_read(&spec, a->pos[0], &d))
 		return cli_fail(&d);
 	dir = cli_arg(a, "output") ? xstrdup(cli_arg(a, "output")) : default_dir(a->pos[0]);
 	rc = EXIT_FAILURE;
-	/* plan first: a spec whose patterns match nothing leaves no folder behind */
-	if (batch_plan(&spec, dir, &cells, &n, &d) || batch_prepare_dir(dir, &d)) {
+	/* a task identifies only its own cells' traces; the range is checked
+	 * against the spec's cells once they are counted */
+	if (cli_arg(a, "cell")) {
+		const char *c = cli_arg(a, "cell");
+
+		/* I or I-J; a cell's name has at least three '-' */
+		if (strspn(c, "0123456789-") == strlen(c) && (!strchr(c, '-') ||
+							     strchr(c, '-') == strrchr(c, '-'))) {
+			if (batch_cell_range(c, SIZE_MAX, &first, &last, &d)) {
+				rc = cli_fail(&d);
+				goto out;
+			}
+			sel.first = first;
+			sel.last = last;
+		} else {
+			sel.name = c;
+		}
+	}
+	/* expand first: a spec whose patterns match nothing leaves no folder behind */
+	if (batch_plan_some(&spec, dir, &sel, &cells, &n, &d)) {
+		rc = cli_fail(&d);
+		goto out;
+	}
+	if (sel.name) {
+		for (i = 0; i < n && !(cells[i].name && strcmp(cells[i].name, sel.name) == 0); i++)
+			;
+		if (i == n) {
+			fprintf(stderr, "%s: no cell named '%s' in %s here (its trace missing, or "
+				"planned from another version of the spec or its traces?)\n",
+				cli_cmd_name, sel.name, a->pos[0]);
+			rc = EXIT_FAILURE;
+			goto out;
+		}
+		first = last = cells[i].index;
+	}
+	if (planning) {
+		/* plans carry what the user asked for: -j 0 stays "count where you run" */
+		rc = batch_print_plan(a, &spec, cells, n, dir,
+				      jobs > BATCH_MAX_JOBS ? BATCH_MAX_JOBS : (unsigned)jobs,
+				      (unsigned)threads);
+		goto out;
+	}
+	if (join) {
+		if (batch_check_complete(cells, n, &d)) {
+			struct vm_diag wd = { 0 };
+
+			/* say in index.md and status.tsv what is missing, if the folder is there */
+			if (access(dir, F_OK) == 0)
+				batch_finish(&spec, cells, n, dir, 0, 0, &wd);
+			rc = cli_fail(&d);
+			goto out;
+		}
+	}
+	if (sel.first && batch_cell_range(cli_arg(a, "cell"), n, &first, &last, &d)) {
+		rc = cli_fail(&d);
+		goto out;
+	}
+	if (batch_prepare_dir(dir, &d)) {
 		rc = cli_fail(&d);
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		ndone += cells[i].done;
-	pending = n - ndone;
-	if (cli_flag(a, "plan")) {
-		for (i = 0; i < n; i++) {
-			char *cmd;
-
-			if (cells[i].done)
-				continue;
-			cmd = batch_cell_command(&cells[i], cli_arg(a, "vmsim"));
-			printf("%s\n", cmd);
-			free(cmd);
-		}
-		fprintf(stderr, "%s: %zu cells, %zu done, %zu printed; then 'vmsim batch %s -o %s' "
-			"(or 'vmsim merge %s/cells') joins them\n", cli_cmd_name, n, ndone, pending,
-			a->pos[0], dir, dir);
-		rc = fflush(stdout) ? EXIT_FAILURE : 0;
-		goto out;
-	}
+		if (!first || (cells[i].index >= first && cells[i].index <= last))
+			ndone += cells[i].done;
+	pending = (first ? last - first + 1 : n) - ndone;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = batch_on_signal;
@@ -139,19 +297,26 @@ static int batch_cli_run(struct args *a)
 
 	ui.quiet = cli_flag(a, "quiet");
 	ui.tty = !ui.quiet && isatty(STDERR_FILENO);
-	ro.jobs = jobs ? (unsigned)jobs : (unsigned)ncpu;
+	if (jobs > ncpu) {
+		fprintf(stderr, "%s: note: --jobs %llu capped at the %u CPUs this process may use\n",
+			cli_cmd_name, (unsigned long long)jobs, ncpu);
+		jobs = ncpu;
+	}
+	ro.jobs = jobs ? (unsigned)jobs : ncpu;
 	if (ro.jobs > pending && pending)
 		ro.jobs = (unsigned)pending;
-	ro.threads = (unsigned)ncpu / ro.jobs ? (unsigned)ncpu / ro.jobs : 1;
+	ro.threads = threads ? (unsigned)threads : ncpu / ro.jobs ? ncpu / ro.jobs : 1;
 	ro.max_cells = (size_t)maxc;
+	ro.first = first;
+	ro.last = last;
 	ro.stop = &batch_stop;
 	ro.event = batch_event;
 	ro.ctx = &ui;
-	if (!ui.quiet)
+	if (!ui.quiet && !join)
 		fprintf(stderr, "%s: %zu cells in %s: %zu done before, %zu to run, %u at a time\n",
-			cli_cmd_name, n, dir, ndone, maxc && maxc < pending ? (size_t)maxc : pending,
-			ro.jobs);
-	run_rc = batch_run(cells, n, &ro, &d);
+			cli_cmd_name, first ? last - first + 1 : n, dir, ndone,
+			maxc && maxc < pending ? (size_t)maxc : pending, ro.jobs);
+	run_rc = join ? 0 : batch_run(cells, n, &ro, &d);
 	if (ui.shown)
 		fprintf(stderr, "\r%*s\r", 78, "");
 	if (atomic_load(&batch_stop)) {
@@ -162,7 +327,12 @@ static int batch_cli_run(struct args *a)
 		rc = 130;
 		goto out;
 	}
-	if (batch_finish(&spec, cells, n, dir, !cli_flag(a, "script-only"), &d)) {
+	if (first) {
+		/* a task of a plan: its cells only; the join writes the rest */
+		rc = run_rc ? cli_fail(&d) : 0;
+		goto out;
+	}
+	if (batch_finish(&spec, cells, n, dir, 1, !cli_flag(a, "script-only"), &d)) {
 		if (atomic_load(&batch_stop)) {
 			/* Ctrl-C reached gnuplot too; what was written is whole */
 			fprintf(stderr, "%s: interrupted while writing the results (%s); run the "
@@ -192,18 +362,21 @@ out:
 
 const struct cmd batch_cmd = {
 	.name = "batch",
-	.usage = "SPEC [-j N] [-o DIR] [--plan]",
+	.usage = "SPEC [-o DIR] [-j N] [--cell I[-J]|NAME | --join | --plan[=parallel|slurm|tsv|json]]",
 	.summary = "curves for a matrix of traces and configurations: parallel, resumable",
 	.details = "SPEC is a small INI file naming traces (globs, relative to the spec),\n"
-		"policies, frames and page sizes (see README, 'Batch runs').  Each trace at\n"
-		"each page size is one cell, one 'vmsim curve' run, whose CSV lands in\n"
-		"DIR/cells/ atomically; cells already there are skipped, so an interrupted\n"
-		"batch resumes where it stopped.  Then DIR/results.csv joins the cells,\n"
-		"DIR/figures/ holds a figure per trace and metric, and DIR/index.md shows\n"
-		"them with the best policy per trace.  --plan prints the pending cells as\n"
-		"command lines for GNU Parallel or a Slurm array; a later run (or 'vmsim\n"
-		"merge DIR/cells') joins what they wrote.  Exit status 0 when every cell is\n"
-		"done, 1 when a cell failed, 130 when interrupted.",
+		"policies, frames and page sizes (README, 'vmsim batch').  Each trace at\n"
+		"each page size is one cell, numbered from 1 in the order the spec defines,\n"
+		"whose CSV lands in DIR/cells/ atomically; cells already there are skipped,\n"
+		"so an interrupted batch resumes where it stopped, and a failed cell (its\n"
+		"message in DIR/cells/NAME.failed) is retried.  Then DIR/results.csv joins\n"
+		"the cells, DIR/figures/ holds a figure per trace and metric, DIR/index.md\n"
+		"shows them with the best policy per trace, and DIR/status.tsv lists every\n"
+		"cell's state.  Beyond one machine (README, 'Beyond one machine'): --cell\n"
+		"runs cells of a plan, --join only joins, and --plan prints a GNU Parallel\n"
+		"job file (plain --plan), a Slurm submit script, or the cells as TSV/JSON.\n"
+		"Exit status 0 when every cell is done, 1 when a cell failed (or, with\n"
+		"--join, is missing), 2 for a bad command line, 130 when interrupted.",
 	.opts = batch_opts,
 	.min_pos = 1,
 	.max_pos = 1,

@@ -108,7 +108,7 @@ static void print_opts(FILE *f, const struct opt *o)
 				 o->arg ? " " : "", o->arg ? o->arg : "");
 		else
 			snprintf(lhs, sizeof lhs, "    --%s%s%s", o->name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
+				 o->arg && o->arg[0] != '[' ? " " : "", o->arg ? o->arg : "");
 		n = (size_t)snprintf(text, sizeof text, "%s", o->help);
 		if (o->choices && n < sizeof text)
 			n += (size_t)snprintf(text + n, sizeof text - n, " %s",
@@ -190,6 +190,10 @@ int cli_parse_args(struct args *a, const struct cmd *c, int argc, char **argv)
 			if (val)
 				return cli_usage("option --%s takes no value", c->opts[k].name);
 			a->val[k] = "1";
+			continue;
+		}
+		if (!val && c->opts[k].arg[0] == '[') {
+			a->val[k] = ""; /* "[=X]": the value is optional, and only after '=' */
 			continue;
 		}
 		if (!val) {

@@ -2,9 +2,11 @@
  * cli/curve.c - vmsim curve: every policy at every memory size, one reading
  * of the trace.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -63,6 +65,32 @@ static void curve_progress(void *ctx, size_t done, size_t total)
 		return;
 	fprintf(stderr, "\r%s: %zu/%zu runs   ", cli_cmd_name, done, total);
 	ui->shown = 1;
+}
+
+
+/* Create the missing folders above the output path (say, a batch's cells
+ * folder on a worker without a shared disk): 0 or the exit status. */
+static int make_parents(const char *path)
+{
+	char *p, *s;
+
+	if (!path || strcmp(path, "-") == 0 || !strchr(path, '/'))
+		return 0;
+	p = xstrdup(path);
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0755) && errno != EEXIST) {
+			fprintf(stderr, "%s: %s: cannot create: %s\n", cli_cmd_name, p,
+				strerror(errno));
+			free(p);
+			return EXIT_FAILURE;
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
 }
 
 static int curve_cli_run(struct args *a)
@@ -124,7 +152,9 @@ static int curve_cli_run(struct args *a)
 		}
 		return cli_fail(&d);
 	}
-	rc = cli_write_table(a, &t, rf);
+	rc = make_parents(cli_arg(a, "output"));
+	if (!rc)
+		rc = cli_write_table(a, &t, rf);
 	table_free(&t);
 	return rc;
 }

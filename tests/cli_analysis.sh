@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/cli_analysis.sh - end-to-end tests of curve, plot, merge, check and batch.
+# tests/cli_analysis.sh - end-to-end tests of curve, plot, merge and check.
 #
 # Each case runs the real binary ($VMSIM) and checks exit status, output
 # (goldens in tests/golden/analysis-*, scratch path filtered) and messages:
@@ -11,9 +11,7 @@
 #   merge  joins cells, drops exact repeats, names conflicting rows
 #   check  identical results pass; a planted regression fails (and passes
 #          within a tolerance); a missing row fails; JUnit XML
-#   batch  results folder; a rerun redoes nothing; --plan lines run by sh
-#          give the same files; killed mid-run (TERM and KILL) it resumes
-#          without redoing or duplicating cells; bad specs name their line
+# (batch: tests/cli_batch.sh)
 . "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- inputs
@@ -155,105 +153,5 @@ expect_fail "check bad key" 2 "no column 'nope'" "$VMSIM" check curve-rand.csv -
 run "$VMSIM" check regressed.csv --baseline curve-rand.csv --tolerance 1e-9 -f csv
 check "check golden exit" "$rc" 1
 golden analysis-check-regressed.csv "$T/out"
-
-# ----------------------------------------------------------------- batch
-mkdir -p exp/tr
-cp belady.txt rand.txt exp/tr/
-cat >exp/spec.ini <<'S'
-# two traces, all policies, two page sizes
-title = Batch test
-traces = tr/*.txt
-policies = all
-frames = 1:6
-page-sizes = 1, 2
-figures = hit-rate, faults
-figure-format = svg
-S
-expect_ok "batch" "$VMSIM" batch exp/spec.ini -o bout -j 2
-check "batch cells" "$(ls bout/cells/*.csv | wc -l)" 4
-check "batch rows" "$(tail -n +2 bout/results.csv | wc -l)" $((4 * 6 * 6))
-for f in belady-hit-rate belady-faults rand-hit-rate rand-faults; do
-	[ -s bout/figures/$f.svg ] && [ -s bout/figures/$f.gp ] && ok || bad "batch figure $f missing"
-	grep -q "figures/$f.svg" bout/index.md && ok || bad "index.md does not show $f"
-done
-grep -q '^| `exp/tr/rand.txt` | main | 1 | 6 | \*\*' bout/index.md && ok || bad "index.md best-policy row: $(grep rand bout/index.md | head -2)"
-# a rerun redoes nothing
-touch -d '2001-01-01' bout/cells/*.csv
-expect_ok "batch rerun" "$VMSIM" batch exp/spec.ini -o bout
-grep -q '4 done before, 0 to run' "$T/err" && ok || bad "rerun: $(head -2 "$T/err")"
-check "cells untouched" "$(find bout/cells -name '*.csv' -newer exp/spec.ini | wc -l)" 0
-# --plan: standalone command lines whose outputs equal the local run's
-expect_ok "batch plan" "$VMSIM" batch exp/spec.ini -o planned --plan --vmsim "$VMSIM"
-check "plan lines" "$(wc -l <"$T/out")" 4
-sh "$T/out" && ok || bad "plan lines failed"
-for f in bout/cells/*.csv; do
-	cmp -s "$f" "planned/cells/$(basename "$f")" && ok || bad "plan cell $(basename "$f") differs"
-done
-expect_ok "merge cells" "$VMSIM" merge planned/cells -o planned-merged.csv
-cmp -s planned-merged.csv bout/results.csv && ok || bad "merge of planned cells differs from results.csv"
-expect_ok "batch after plan" "$VMSIM" batch exp/spec.ini -o planned
-grep -q '4 done before, 0 to run' "$T/err" && ok || bad "batch after plan: $(head -2 "$T/err")"
-# --max-cells stops early; the next run does the rest
-expect_ok "batch max-cells" "$VMSIM" batch exp/spec.ini -o partial --max-cells 1
-check "one cell" "$(ls partial/cells/*.csv | wc -l)" 1
-grep -q '1 of 4 cells done' partial/index.md && ok || bad "partial index.md"
-expect_ok "batch rest" "$VMSIM" batch exp/spec.ini -o partial
-grep -q '1 done before, 3 to run' "$T/err" && ok || bad "rest: $(head -1 "$T/err")"
-cmp -s partial/results.csv bout/results.csv && ok || bad "resumed results differ"
-
-# interrupted for real: cells slow enough to kill one batch mid-run
-mkdir -p slow/tr
-for i in 1 2 3 4 5 6; do
-	awk -v s=$i 'BEGIN { srand(s); for (i = 0; i < 200000; i++)
-		printf "%d\n", (rand() < 0.8) ? int(rand() * 300) : int(rand() * 3000) }' >slow/tr/t$i.txt
-done
-printf 'traces = tr/*.txt\nframes = auto\npage-sizes = 1\nfigures = none\n' >slow/spec.ini
-for sig in TERM KILL; do
-	rm -rf slow-out
-	"$VMSIM" batch slow/spec.ini -o slow-out -j 1 >/dev/null 2>"$T/batch.err" &
-	pid=$!
-	for _ in $(seq 1 600); do
-		[ "$(ls slow-out/cells/*.csv 2>/dev/null | wc -l)" -ge 1 ] && break
-		sleep 0.05
-	done
-	kill -$sig $pid
-	wait $pid 2>/dev/null
-	brc=$?
-	before=$(ls slow-out/cells/*.csv 2>/dev/null | wc -l)
-	if [ "$before" -ge 1 ] && [ "$before" -lt 6 ]; then ok; else
-		bad "$sig: $before cells done when killed (wanted 1..5; machine too fast or too slow?)"
-	fi
-	if [ $sig = TERM ]; then
-		check "TERM exit" "$brc" 130
-		grep -q 'interrupted: [0-9] of 6 cells done; run the same command again' "$T/batch.err" \
-			&& ok || bad "TERM message: $(cat "$T/batch.err")"
-		ls slow-out/cells/ | grep -q tmp && bad "TERM left a temporary file" || ok
-	fi
-	ls -i slow-out/cells/*.csv | sort >inodes.before
-	expect_ok "$sig resume" "$VMSIM" batch slow/spec.ini -o slow-out -j 2
-	grep -q "$before done before, $((6 - before)) to run" "$T/err" && ok || bad "$sig resume: $(head -1 "$T/err")"
-	ls -i slow-out/cells/*.csv | sort | grep -Fxf inodes.before | wc -l >kept
-	check "$sig: done cells not redone" "$(cat kept)" "$before"
-	check "$sig: all cells" "$(ls slow-out/cells/*.csv | wc -l)" 6
-	check "$sig: no duplicate rows" "$(tail -n +2 slow-out/results.csv | sort | uniq -d | wc -l)" 0
-	check "$sig: rows" "$(tail -n +2 slow-out/results.csv | wc -l)" \
-		"$(cat slow-out/cells/*.csv | grep -vc '^trace,')"
-done
-
-# bad specs: errors with the spec's name and line
-printf 'traces = tr/*.txt\npolicies = lru\nframez = 4\n' >exp/bad.ini
-expect_fail "spec unknown key" 1 "exp/bad.ini:3: unknown key 'framez'" "$VMSIM" batch exp/bad.ini -o bad
-printf 'traces = tr/*.txt\n\npolicies = lru,lur\n' >exp/bad.ini
-expect_fail "spec bad policy" 1 "exp/bad.ini:3: policies: unknown policy 'lur'" "$VMSIM" batch exp/bad.ini -o bad
-printf '# no match\ntraces = tr/*.gz\n' >exp/bad.ini
-expect_fail "spec no match" 1 "exp/bad.ini:2: 'tr/\*.gz' matches no file" "$VMSIM" batch exp/bad.ini -o bad
-expect_fail "spec missing" 1 "nonesuch.ini: cannot open" "$VMSIM" batch exp/nonesuch.ini
-# a cell whose trace is bad fails alone; the others finish
-printf 'R 0x10\nbogus line\n' >exp/tr/broken.txt
-run "$VMSIM" batch exp/spec.ini -o withbad -q
-check "failed cell exit" "$rc" 1
-grep -q 'cell main-broken-1-[0-9a-f]* failed: .*broken.txt:2' "$T/err" && ok || bad "failed cell message: $(cat "$T/err")"
-check "other cells done" "$(ls withbad/cells/*.csv | wc -l)" 4
-grep -q '\*\*failed\*\*' withbad/index.md && ok || bad "index.md does not show the failed cell"
 
 finish

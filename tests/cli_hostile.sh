@@ -113,7 +113,8 @@ hcase() {
 	fi
 	shown=vmsim
 	for a in "${@:2}"; do
-		case $a in *' '*|'') shown="$shown '$a'" ;; *) shown="$shown $a" ;; esac
+		a=${a//$'\n'/\\n}     # a newline shows as \n, keeping the row one line
+		case $a in *' '*|''|*'\n'*) shown="$shown '$a'" ;; *) shown="$shown $a" ;; esac
 	done
 	[ -n "$msg" ] || msg='(nothing)'
 	printf '| %s | %s | `%s` | %s | `%s` |\n' "$id" "$input" "$shown" "$rc" \
@@ -472,6 +473,46 @@ hcase spec-17mb "a 17 MB spec" 1 'sp/huge.ini: larger than 16 MiB; not a spec' -
 rm -f sp/huge.ini
 hcase spec-directory "a directory as the spec" 1 'sp: read error: Is a directory' -- \
 	"$VMSIM" batch sp -o bdir
+
+# -- hostile trace and folder names in a batch (issue 18 items 2, 3, 7): no
+# name runs a command (a marker file would be "left behind"), index.md
+# escapes them, plans quote them, JSON stays valid, a newline is refused
+# where a line-per-command file cannot carry it
+mkdir -p hn/tr
+for n in "$(printf 'z\nsystem("touch pwned_gp")\n.txt')" "$(printf 'g\ntouch pwned_nl\n.txt')" \
+	'a$(touch pwned_dollar).txt' 'b`touch pwned_tick`.txt' "c'q\"uote.txt" \
+	'd;touch pwned_semi.txt' 'e s p a c e.txt' '-lead.txt' "$(printf 'f\xff\xfe.txt')" \
+	'<img src=x onerror=alert(1)>[x](javascript:alert(1)).txt'; do
+	printf '1\n2\n3\n1\n' >"hn/tr/$n"
+done
+printf 'traces = tr/*\npolicies = lru,fifo\nframes = 1:3\npage-sizes = 1\nfigure-format = svg\n' >hn/spec.ini
+hcase batch-hostile-names "10 traces named with a newline and gnuplot's system(), \$(), backticks, quotes, ;, blanks, a leading -, bytes not UTF-8, HTML and a Markdown link" \
+	0 '' '^\./hout' -- "$VMSIM" batch hn/spec.ini -o hout -q
+check "hostile names: 10 cells done" "$(ls hout/cells/*.csv 2>/dev/null | wc -l)" 10
+grep -qE '(^|[^\\])(<img|\]\(javascript)' hout/index.md && bad "index.md carries a name's HTML or link raw" || ok
+check "hostile names: one index.md line per cell" "$(grep -c '^| [0-9]* | \[main-' hout/index.md)" 10
+hcase batch-plan-hostile-names "the same batch, planned into a folder named with \$(), a quote, ; and a blank" \
+	0 '' -- "$VMSIM" batch hn/spec.ini -o 'p$(touch pwned_p);x'"'"'y z' --plan -q
+PATH=$(dirname "$VMSIM"):$PATH sh "$T/out" >/dev/null 2>&1 && ok || bad "the hostile plan's lines failed"
+check "hostile plan: 10 cells" "$(ls 'p$(touch pwned_p);x'"'"'y z/cells/' | wc -l)" 10
+ls pwned_* 2>/dev/null && bad "a name in a plan ran a command" || ok
+rm -rf 'p$(touch pwned_p);x'"'"'y z'
+hcase batch-plan-newline "an output folder with a newline, into a GNU Parallel job file" 2 \
+	'has a line break: a GNU Parallel job file is one command per line' -- \
+	"$VMSIM" batch hn/spec.ini -o "$(printf 'o\ntouch pwned_o')" --plan=parallel
+hcase batch-plan-json "the hostile names as JSON" 0 '' -- "$VMSIM" batch hn/spec.ini -o hout --plan=json -q
+if command -v python3 >/dev/null; then
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1], encoding="utf-8")); assert len(d["cells"]) == 10; assert any(bytes.fromhex(c["trace_hex"]) == b"hn/tr/f\xff\xfe.txt" for c in d["cells"])' "$T/out" \
+		&& ok || bad "plan JSON invalid or lossy: $(head -c 300 "$T/out")"
+fi
+hcase batch-plan-tsv "the hostile names as TSV" 0 '' -- "$VMSIM" batch hn/spec.ini -o hout --plan=tsv -q
+check "TSV: one line per cell, 12 fields each" "$(awk -F'\t' '{ print NF }' "$T/out" | sort -u | tr '\n' ' ')$(wc -l <"$T/out")" "12 11"
+printf 'traces = hn/tr/e*\npolicies = lru\nframes = 1\nmetrics = none\n' >-dash.ini
+hcase batch-spec-leading-dash "a spec named -dash.ini" 0 '' -- "$VMSIM" batch -o dout --plan -q -- -dash.ini
+grep -q ' batch ./-dash.ini -o dout --cell 1 ' "$T/out" && ok || bad "a leading - reached a plan line: $(cat "$T/out")"
+rm -f -- -dash.ini
+hcase batch-output-empty "an empty output folder (an unset variable)" 2 "an empty folder name" -- \
+	"$VMSIM" batch hn/spec.ini -o ''
 
 # ------------------------------------------------------------------ sweeps
 

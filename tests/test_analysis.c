@@ -634,24 +634,29 @@ static void test_spec_parse(void **state)
 	assert_string_equal(s.figures, "faults");
 	assert_string_equal(s.figure_format, "svg");
 	assert_int_equal(s.log_x, 1);
-	assert_int_equal(s.ngroups, 2);
-	/* [small] inherits the top's traces, policies and page sizes */
-	assert_string_equal(s.groups[0].name, "small");
-	assert_int_equal(s.groups[0].line, 12);
+	assert_int_equal(s.ngroups, 3);
+	/* the traces before any section are the group "main", with the defaults */
+	assert_string_equal(s.groups[0].name, "main");
+	assert_int_equal(s.groups[0].line, 0);
 	assert_int_equal(s.groups[0].ntraces, 3);
-	assert_string_equal(s.groups[0].traces[1], "b c.vmt");
-	assert_string_equal(s.groups[0].traces[2], "t/*.txt");
-	assert_int_equal(s.groups[0].trace_line[2], 4);
-	assert_string_equal(s.groups[0].frames, "1:4");
-	assert_string_equal(s.groups[0].policies, "lru, opt");
-	assert_string_equal(s.groups[0].page_sizes, "4K,2M");
-	assert_int_equal(s.groups[0].seed, 1);
+	assert_string_equal(s.groups[0].frames, "1:8:x2");
+	/* [small] inherits the top's traces, policies and page sizes */
+	assert_string_equal(s.groups[1].name, "small");
+	assert_int_equal(s.groups[1].line, 12);
+	assert_int_equal(s.groups[1].ntraces, 3);
+	assert_string_equal(s.groups[1].traces[1], "b c.vmt");
+	assert_string_equal(s.groups[1].traces[2], "t/*.txt");
+	assert_int_equal(s.groups[1].trace_line[2], 4);
+	assert_string_equal(s.groups[1].frames, "1:4");
+	assert_string_equal(s.groups[1].policies, "lru, opt");
+	assert_string_equal(s.groups[1].page_sizes, "4K,2M");
+	assert_int_equal(s.groups[1].seed, 1);
 	/* [big] has its own traces, seed and aging */
-	assert_int_equal(s.groups[1].ntraces, 1);
-	assert_string_equal(s.groups[1].traces[0], "big.vmt");
-	assert_string_equal(s.groups[1].frames, "1:8:x2");
-	assert_int_equal(s.groups[1].seed, 9);
-	assert_int_equal(s.groups[1].lfu_aging, 4096);
+	assert_int_equal(s.groups[2].ntraces, 1);
+	assert_string_equal(s.groups[2].traces[0], "big.vmt");
+	assert_string_equal(s.groups[2].frames, "1:8:x2");
+	assert_int_equal(s.groups[2].seed, 9);
+	assert_int_equal(s.groups[2].lfu_aging, 4096);
 	batch_spec_free(&s);
 
 	/* no sections: one group, "main", with the defaults */
@@ -686,7 +691,7 @@ static void test_spec_errors(void **state)
 	spec_bad("traces = a\nframes = 8:4\n", "spec.ini:2: frames: frames '8:4'");
 	spec_bad("traces = a\npage-sizes = 4K, 3K\n", "spec.ini:2: page-sizes: page size '3K'");
 	spec_bad("traces = a\nseed = -1\n", "spec.ini:2: seed: '-1'");
-	spec_bad("traces = a\nfigures = hit-rate, speed\n", "spec.ini:2: figures: unknown metric 'speed'");
+	spec_bad("traces = a\nfigures = hit-rate, speed\n", "spec.ini:2: metrics: unknown metric 'speed'");
 	spec_bad("traces = a\nfigure-format = gif\n", "spec.ini:2: figure-format: 'gif'");
 	spec_bad("traces = a\nlog-x = maybe\n", "spec.ini:2: log-x: 'maybe'");
 	spec_bad("traces = a\nframes =\n", "spec.ini:2: frames has no value");
@@ -745,12 +750,24 @@ static void test_plan_and_resume(void **state)
 	assert_true(strncmp(cells[4].name, "main-c_d-1-", 11) == 0);
 	for (i = 0; i < n; i++)
 		assert_int_equal(cells[i].done, 0);
-	cmd = batch_cell_command(&cells[4], "/opt/vm sim");
-	snprintf(p, sizeof p, "'/opt/vm sim' curve '%s/tr/c d.txt' --policies lru,fifo --frames 1:3 "
-		 "--page-size 1 --seed 1 --lfu-aging 0 --format csv --quiet --output %s/cells/%s.csv",
-		 tmpdir, dir, cells[4].name);
-	assert_string_equal(cmd, p);
-	free(cmd);
+	assert_string_equal(cells[4].label, "tr/c d.txt");
+	assert_int_equal(cells[4].index, 5);
+	{
+		struct batch_plan_opts po = { 0 };
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		po.kind = BATCH_PLAN_PARALLEL;
+		po.spec = "my spec.ini";
+		po.dir = "-out";
+		po.vmsim = "/opt/vm sim";
+		assert_int_equal(batch_write_plan(f, &s, cells, n, &po, &d), 0);
+		fclose(f);
+		assert_non_null(strstr(buf, "'/opt/vm sim' batch 'my spec.ini' -o ./-out --cell 5 "
+				       "-j 1 --threads 1 -q\n"));
+		free(buf);
+	}
 
 	/* two cells now, then the rest: nothing is redone */
 	ro.jobs = 2;
@@ -777,7 +794,7 @@ static void test_plan_and_resume(void **state)
 	}
 	for (i = 0; i < n; i++)
 		assert_int_equal(cells[i].done, 1);
-	assert_int_equal(batch_finish(&s, cells, n, dir, 0, &d), 0);
+	assert_int_equal(batch_finish(&s, cells, n, dir, 1, 0, &d), 0);
 	{
 		struct csv c;
 

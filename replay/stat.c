@@ -49,8 +49,9 @@ int trace_stat(const char *path, const struct trace_format *fmt, uint32_t page_s
 				st->max_asid = x->asid;
 			rc = pagemap_get(&map, x->addr >> page_shift, &id, &is_new);
 			if (rc) {
-				rc = vm_fail(d, rc, "%s: %s", path, rc == VM_ERR_LIMIT ?
-					     "more than 2^31 distinct pages" : "out of memory");
+				rc = rc == VM_ERR_MEMLIMIT ? vm_mem_report(d, path) :
+					vm_fail(d, rc, "%s: %s", path, rc == VM_ERR_LIMIT ?
+						"more than 2^31 distinct pages" : "out of memory");
 				goto out;
 			}
 		}

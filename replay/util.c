@@ -2,7 +2,9 @@
  * util.c - diagnostics, the one allocation path allowed to give up, and the
  * number parsers every command-line option and text format shares.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <ctype.h>
+#include <sched.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -323,10 +325,92 @@ void vm_cleanup_on_signals(void)
 /* The --mem-limit of this run, 0 when none was given.  Set once by the
  * command line before any work starts, read by loaded_init(). */
 static uint64_t vm_mem_limit_bytes;
+static uint64_t vm_mem_budget;  /* the limit vm_mem_charge() keeps; 0 = not read yet */
 
 void vm_mem_limit_set(uint64_t bytes)
 {
 	vm_mem_limit_bytes = bytes;
+	vm_mem_budget = bytes; /* 0: MemAvailable, read again at the next charge */
+}
+
+static uint64_t vm_mem_used;    /* bytes charged now, all threads */
+static _Thread_local struct {
+	const char *what;  /* the last refused charge: what asked */
+	uint64_t bytes;    /* and how much */
+} vm_mem_last;
+
+int vm_mem_charge(uint64_t bytes, const char *what)
+{
+	uint64_t lim = __atomic_load_n(&vm_mem_budget, __ATOMIC_RELAXED), used;
+
+	if (!lim) {
+		lim = vm_mem_available();
+		__atomic_store_n(&vm_mem_budget, lim, __ATOMIC_RELAXED);
+	}
+	used = __atomic_add_fetch(&vm_mem_used, bytes, __ATOMIC_RELAXED);
+	if (used < bytes || used > lim) {
+		__atomic_sub_fetch(&vm_mem_used, bytes, __ATOMIC_RELAXED);
+		vm_mem_last.what = what;
+		vm_mem_last.bytes = bytes;
+		return VM_ERR_MEMLIMIT;
+	}
+	return 0;
+}
+
+void vm_mem_release(uint64_t bytes)
+{
+	__atomic_sub_fetch(&vm_mem_used, bytes, __ATOMIC_RELAXED);
+}
+
+uint64_t vm_mem_in_use(void)
+{
+	return __atomic_load_n(&vm_mem_used, __ATOMIC_RELAXED);
+}
+
+static unsigned long long mib_up(uint64_t b)
+{
+	return (unsigned long long)((b >> 20) + ((b & ((1u << 20) - 1)) != 0));
+}
+
+const char *vm_mem_limit_name(char *buf, size_t n)
+{
+	uint64_t v = vm_mem_limit_bytes;
+
+	if (!v)
+		snprintf(buf, n, "the %llu MiB available (MemAvailable; see --mem-limit)",
+			 (unsigned long long)(vm_mem_available() >> 20));
+	else if (v % (1ull << 30) == 0)
+		snprintf(buf, n, "--mem-limit %lluG", (unsigned long long)(v >> 30));
+	else if (v % (1ull << 20) == 0)
+		snprintf(buf, n, "--mem-limit %lluM", (unsigned long long)(v >> 20));
+	else if (v % (1ull << 10) == 0)
+		snprintf(buf, n, "--mem-limit %lluK", (unsigned long long)(v >> 10));
+	else
+		snprintf(buf, n, "--mem-limit %llu", (unsigned long long)v);
+	return buf;
+}
+
+int vm_mem_report(struct vm_diag *d, const char *prefix)
+{
+	char lim[96];
+
+	return vm_fail(d, VM_ERR_MEMLIMIT, "%s%s%s needs %llu MiB more than %s allows "
+		       "(%llu MiB of per-page state in use)",
+		       prefix ? prefix : "", prefix ? ": " : "",
+		       vm_mem_last.what ? vm_mem_last.what : "the trace's per-page state",
+		       mib_up(vm_mem_last.bytes), vm_mem_limit_name(lim, sizeof lim),
+		       mib_up(vm_mem_in_use()));
+}
+
+unsigned vm_cpus_available(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
 }
 
 uint64_t vm_mem_available(void)

@@ -379,7 +379,7 @@ hcase text-malformed "a word where an address belongs" 1 \
 # -- loaded mode beyond the memory it may use
 "$VMSIM" gen -w uniform --pages 1000 --refs 1000000 -o big.vmt -q
 hcase loaded-over-limit "1M references (4 MB of page ids) under --mem-limit 1M" 1 \
-	'loading the trace needs more than 1 MiB.*replay one policy other than opt at one size to stream it' -- \
+	'loading the trace needs more than 1 MiB .*more than --mem-limit 1M allows.*replay one policy other than opt at one size to stream it' -- \
 	"$VMSIM" replay big.vmt -p lru,fifo -n 100 --mem-limit 1M -o r.csv
 hcase streamed-over-limit "the same trace, one streaming configuration" 0 '' -- \
 	"$VMSIM" replay big.vmt -p lru -n 100 --mem-limit 1M -q
@@ -387,7 +387,7 @@ hcase curve-over-limit "the same trace through curve" 1 \
 	'loading the trace needs more than 1 MiB.*to stream it' -- \
 	"$VMSIM" curve big.vmt -n 10:100:10 --mem-limit 1M -o c.csv
 hcase opt-over-limit "OPT's next-use times beyond --mem-limit 6M" 1 \
-	'opt needs 3 MiB for next-use times beside the 4 MiB of page ids, more than the 6 MiB' -- \
+	'opt needs 3 MiB for next-use times beside the 4 MiB of page ids, more than --mem-limit 6M allows' -- \
 	"$VMSIM" replay big.vmt -p opt -n 100 --mem-limit 6M
 
 # -- CSV files (check, plot, merge)

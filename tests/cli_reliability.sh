@@ -81,7 +81,7 @@ expect_ok "mem-limit in curve --help" "$VMSIM" curve --help
 grep -q -- '--mem-limit SIZE' "$T/out" && ok || bad "curve --help lacks --mem-limit"
 # 1M references are 4 MB of page ids: loaded mode refuses them under 1M...
 expect_fail "loaded refused" 1 \
-	'loading the trace needs more than 1 MiB .*more than the 1 MiB available; replay one policy other than opt at one size to stream it' \
+	'loading the trace needs more than 1 MiB .*more than --mem-limit 1M allows .*; replay one policy other than opt at one size to stream it' \
 	"$VMSIM" replay big.vmt -p lru,clock -n 64 --mem-limit 1M -f csv -o loaded.csv
 check "refused: no output" "$(ls loaded.csv* 2>/dev/null)" ""
 expect_fail "curve refused" 1 'loading the trace needs .*to stream it instead' \

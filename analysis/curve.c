@@ -932,7 +932,7 @@ int curve_run(struct loaded_trace *lt, const struct curve_opts *o,
 {
 	struct curve_pool pl;
 	pthread_t *th = NULL;
-	size_t i, j, nthreads, started = 0;
+	size_t i, j, nthreads, started = 0, first_full;
 	int rc = 0, need_next = 0;
 
 	memset(&pl, 0, sizeof pl);
@@ -964,8 +964,15 @@ int curve_run(struct loaded_trace *lt, const struct curve_opts *o,
 		if (method_of(o->policies[i], lt, o) && o->nframes)
 			pl.tasks[pl.ntasks++] = (struct curve_task){ (uint32_t)i, UINT32_MAX };
 	}
+	/* a memory of at least the distinct pages never evicts, so it gives the
+	 * row of the smallest such size (only frames differs): that size runs,
+	 * the larger ones are copied from it below (see replay/engine.c) */
+	for (j = 0; j < o->nframes && o->frames[j] < lt->npages; j++)
+		;
+	first_full = j;
 	for (i = 0; i < o->npolicies; i++)
-		for (j = 0; !method_of(o->policies[i], lt, o) && j < o->nframes; j++)
+		for (j = 0; !method_of(o->policies[i], lt, o) && j < o->nframes &&
+			    j <= first_full; j++)
 			pl.tasks[pl.ntasks++] = (struct curve_task){ (uint32_t)i, (uint32_t)j };
 
 	pl.lt = lt;
@@ -992,9 +999,19 @@ int curve_run(struct loaded_trace *lt, const struct curve_opts *o,
 	if (pl.err_task != SIZE_MAX) {
 		rc = pl.err.code;
 		vm_fail(d, rc, "%s", pl.err.msg);
-	} else if (stopped(o->stop) && pl.done < pl.ntasks) {
+	} else if (stopped(o->stop)) {
+		/* even after the last task: a stop asked for is a stop */
 		rc = vm_fail(d, VM_ERR_IO, "interrupted");
 	}
+	for (i = 0; !rc && i < o->npolicies; i++)
+		for (j = first_full + 1; !method_of(o->policies[i], lt, o) && j < o->nframes; j++) {
+			struct curve_point *pt = &pts[i * o->nframes + j];
+			const struct curve_point *full = &pts[i * o->nframes + first_full];
+
+			pt->st = full->st;
+			pt->mode = full->mode;
+			pt->flags = full->flags;
+		}
 	return rc;
 }
 
@@ -1082,6 +1099,8 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	o.ctx = j->ctx;
 	o.stop = j->stop;
 	rc = curve_run(&lt, &o, pts, d);
+	if (!rc && stopped(j->stop))
+		rc = vm_fail(d, VM_ERR_IO, "interrupted");
 	if (rc)
 		goto out;
 	for (i = 0; i < npols * nsizes; i++)

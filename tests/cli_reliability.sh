@@ -161,6 +161,9 @@ done
 
 # ------------------------------------------------------------------ batch
 printf '%s\n' 1 2 3 4 1 2 5 1 2 3 4 5 >belady.txt
+# (AddressSanitizer reserves terabytes of address space: no ulimit -v there)
+vlimit=262144
+grep -qa __asan_init "$VMSIM" && vlimit=unlimited
 mkdir -p bt
 printf 'traces = slow.txt\npolicies = lru, fifo\nframes = 1:4\npage-sizes = 1\nfigures = none\n' >bt/spec.ini
 # one SIGTERM while the cell reads a stalled trace: a clean stop, no cell
@@ -265,6 +268,54 @@ if command -v valgrind >/dev/null && "$VMSIM" counters -f csv -o /dev/null -- tr
 else
 	echo "skip: validate (no valgrind or no perf software events)"
 fi
+
+# ------------------------------------------- memories beyond the footprint
+# belady.txt: 12 references to 5 pages.  A memory of 2^31 - 1 frames must
+# not allocate per frame (the engine sizes per-frame state by the pages it
+# has seen): under a 64 MB address-space limit it still runs, streaming and
+# loaded, and gives the row of 5 frames (frames, lfu_aging aside).
+printf '%s\n' 1 2 3 4 1 2 5 1 2 3 4 5 >belady.txt
+# (AddressSanitizer reserves terabytes of address space: no ulimit -v there)
+vlimit=262144
+grep -qa __asan_init "$VMSIM" && vlimit=unlimited
+for pol in fifo lru clock lfu random opt; do
+	"$VMSIM" replay belady.txt -p $pol -n 5 -s 1 -f csv -o at5.csv
+	(ulimit -v $vlimit; exec "$VMSIM" replay belady.txt -p $pol -n 2147483647 -s 1 -f csv -o huge.csv)
+	check "$pol, 2^31-1 frames: runs in 256 MB of address space" "$?" 0
+	check "$pol, 2^31-1 frames = 5 frames" "$(cut -d, -f1,2,4-13,15 huge.csv)" "$(cut -d, -f1,2,4-13,15 at5.csv)"
+done
+(ulimit -v $vlimit; exec "$VMSIM" replay belady.txt -p fifo,lru,opt -n 3,2147483647 -s 1 -f csv -o huge.csv)
+check "loaded, 2^31-1 frames: runs" "$?" 0
+check "loaded, 2^31-1 frames: no evictions" "$(awk -F, '$3 == 2147483647 { print $10 }' huge.csv | sort -u)" 0
+# curve: every size at or beyond the footprint is the footprint's row,
+# without a run of its own (a million sizes of 3 policies take seconds)
+expect_ok "curve 1:1000000" "$VMSIM" curve belady.txt -p fifo,clock,lru -n 1:1000000 -s 1 -f csv -o big.csv -q
+check "curve: rows" "$(wc -l <big.csv)" 3000001
+check "curve: sizes >= 5 all equal" "$(awk -F, 'NR > 1 && $3 >= 5 { print $2, $6, $7, $10 }' big.csv | sort -u | tr '\n' ' ')" \
+	"clock 7 5 0 fifo 7 5 0 lru 7 5 0 "
+expect_fail "curve beyond the size limit" 2 "more than 1048576 sizes" \
+	"$VMSIM" curve belady.txt -n 1:100000000 -s 1
+# --jobs beyond the CPUs available is capped, with a note
+ncpu=$(nproc)
+expect_ok "curve --jobs 100000" "$VMSIM" curve belady.txt -p fifo -n 1:8 -s 1 -j 100000 -f csv -o j.csv
+grep -q -- "--jobs 100000: capped at the $ncpu CPUs available" "$T/err" && ok || bad "no --jobs note: $(cat "$T/err")"
+"$VMSIM" curve belady.txt -p fifo -n 1:8 -s 1 -j 1 -f csv -o j1.csv
+check "capped --jobs: same rows" "$(cat j.csv)" "$(cat j1.csv)"
+expect_ok "curve --jobs 100000 -q: no note" "$VMSIM" curve belady.txt -p fifo -n 1:8 -s 1 -j 100000 -q -f csv -o j.csv
+check "-q: no note" "$(cat "$T/err")" ""
+
+# ------------------------------------------- a stop during curve's last run
+# VMSIM_TEST_STOP_AFTER=N makes curve raise SIGTERM itself right after its
+# N-th run is done, so the signal lands in the last run deterministically
+for n in 1 3; do
+	run env VMSIM_TEST_STOP_AFTER=$n "$VMSIM" curve belady.txt -p fifo -n 1:3 -s 1 -j 1 -f csv -o stop$n.csv
+	check "curve, SIGTERM after run $n of 3: exit 130" "$rc" 130
+	grep -q "interrupted; nothing written" "$T/err" && ok || bad "stop $n: $(cat "$T/err")"
+	check "curve, SIGTERM after run $n of 3: no output" "$(ls stop$n.csv* 2>/dev/null)" ""
+done
+run env VMSIM_TEST_STOP_AFTER=3 "$VMSIM" curve belady.txt -p fifo -n 1:3 -s 1 -j 1 -f csv
+check "curve to stdout, SIGTERM after the last run: exit 130" "$rc" 130
+check "curve to stdout, SIGTERM after the last run: nothing printed" "$(cat "$T/out")" ""
 
 no_temps "all"
 finish

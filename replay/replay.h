@@ -264,6 +264,7 @@ struct trace_stats {
 	uint64_t min_addr;           /* lowest address seen */
 	uint64_t max_addr;           /* highest address seen */
 	uint64_t max_asid;           /* highest address-space id seen */
+	uint64_t asids;              /* distinct address-space ids seen */
 	const char *format;          /* detected format name */
 	int gzip;                    /* 1 if the file was gzip-compressed */
 };

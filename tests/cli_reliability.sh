@@ -269,6 +269,30 @@ else
 	echo "skip: validate (no valgrind or no perf software events)"
 fi
 
+# ------------------------------------ --mem-limit counts every per-page part
+# 300000 references to about 289000 distinct pages in a 1.1 MB native file,
+# and 200000 distinct one-byte pages in a text file: their page maps alone
+# pass 2 MB, so every mode (streaming included) and stat fail, naming the
+# limit and what needed more, where they used to grow past it
+"$VMSIM" gen -w uniform --pages 4000000 --refs 300000 -o many.vmt -q
+seq 1 200000 >many.txt
+for c in "replay many.vmt -p lru -n 10" "replay many.vmt -p opt -n 10" \
+	 "replay many.vmt -p lru,fifo -n 10" "curve many.vmt -p fifo -n 10" \
+	 "stat many.vmt" "stat many.txt -s 1" "replay many.txt -s 1 -p clock -n 100000"; do
+	expect_fail "$c --mem-limit 2M" 1 'the page map needs [0-9]+ MiB more than --mem-limit 2M allows' \
+		"$VMSIM" $c --mem-limit 2M -q -o mem.out
+	check "$c --mem-limit 2M: no output" "$(ls mem.out* 2>/dev/null)" ""
+done
+expect_ok "stat many.vmt with room" "$VMSIM" stat many.vmt --mem-limit 64M -f csv -o st.csv
+check "stat many.vmt: distinct pages" "$(csv_get st.csv 1 distinct_pages)" 289010
+expect_fail "mem-limit in KiB is named so" 1 'more than --mem-limit 700K allows' \
+	"$VMSIM" replay many.txt -s 1 -p fifo -n 1 --mem-limit 700K
+
+# ------------------------------------------------ stat: asids are distinct ids
+printf 'R 0x1000 0\nR 0x2000 7\nR 0x3000 7\nR 0x1000 0\n' >asids.txt
+expect_ok "stat asids {0,7}" "$VMSIM" stat asids.txt -f csv -o as.csv
+check "stat: asids {0,7} are 2" "$(csv_get as.csv 1 asids)" 2
+
 # ------------------------------------------- memories beyond the footprint
 # belady.txt: 12 references to 5 pages.  A memory of 2^31 - 1 frames must
 # not allocate per frame (the engine sizes per-frame state by the pages it

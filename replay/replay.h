@@ -98,6 +98,18 @@ void outfile_abort(struct outfile *o);
  */
 #define VM_MAX_TEMPS 64
 void vm_temp_register(const char *path);
+/*
+ * Stale temporaries.  A temporary is named PATH.tmp.PID.HOST.XXXXXX: the pid
+ * of the process writing it, 8 hex digits hashing this machine's host name,
+ * and mkstemp's six characters.  A SIGKILL leaves one behind; the next run
+ * writing PATH calls vm_temp_sweep(PATH), which removes exactly the regular
+ * files of that pattern beside PATH, owned by this user and made on this host
+ * whose process no longer exists (kill(PID, 0) says ESRCH).  A live process's
+ * temporary, another host's (a shared disk), and any other name are kept.
+ * vm_temp_template(PATH) returns the malloc'd template for mkstemp.
+ */
+char *vm_temp_template(const char *path);
+void vm_temp_sweep(const char *path);
 void vm_temp_unregister(const char *path);
 void vm_cleanup_on_signals(void);
 /* What those handlers do, for a command that catches SIGINT and SIGTERM

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -148,9 +149,87 @@ int ilog2_exact(uint64_t v)
 	return __builtin_ctzll(v);
 }
 
+/* 8 hex digits for this host (FNV-1a of its name), so a shared disk keeps
+ * another machine's temporaries: their pids mean nothing here. */
+static uint32_t host_hash(void)
+{
+	char h[256] = "";
+	uint32_t x = 2166136261u;
+	const char *p;
+
+	gethostname(h, sizeof h - 1);
+	for (p = h; *p; p++)
+		x = (x ^ (unsigned char)*p) * 16777619u;
+	return x;
+}
+
+char *vm_temp_template(const char *path)
+{
+	size_t n = strlen(path) + sizeof ".tmp.4294967295.ffffffff.XXXXXX";
+	char *t = xmalloc(n);
+
+	snprintf(t, n, "%s.tmp.%ld.%08x.XXXXXX", path, (long)getpid(), host_hash());
+	return t;
+}
+
+/* The pid in NAME if it is exactly BASE.tmp.PID.HOST.XXXXXX for this host. */
+static long stale_pid(const char *name, const char *base, size_t blen, uint32_t host)
+{
+	const char *p = name + blen;
+	char hex[9];
+	long pid = 0;
+	int i;
+
+	if (strncmp(name, base, blen) != 0 || strncmp(p, ".tmp.", 5) != 0)
+		return 0;
+	for (p += 5; *p >= '0' && *p <= '9' && pid < 100000000; p++)
+		pid = pid * 10 + (*p - '0');
+	if (pid <= 0 || *p++ != '.')
+		return 0;
+	snprintf(hex, sizeof hex, "%08x", host);
+	if (strncmp(p, hex, 8) != 0 || p[8] != '.')
+		return 0;
+	for (p += 9, i = 0; i < 6; i++, p++)
+		if (!isalnum((unsigned char)*p))
+			return 0;
+	return *p ? 0 : pid;
+}
+
+void vm_temp_sweep(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char *dir = slash ? xstrdup(path) : xstrdup(".");
+	uint32_t host = host_hash();
+	size_t blen = strlen(base);
+	struct dirent *e;
+	struct stat st;
+	DIR *dp;
+	long pid;
+
+	if (slash)
+		dir[slash - path ? slash - path : 1] = 0; /* "/x": the root */
+	dp = blen ? opendir(dir) : NULL;
+	while (dp && (e = readdir(dp)) != NULL) {
+		char *full;
+		size_t n;
+
+		pid = stale_pid(e->d_name, base, blen, host);
+		if (!pid || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		n = strlen(dir) + strlen(e->d_name) + 2;
+		full = xmalloc(n);
+		snprintf(full, n, "%s/%s", dir, e->d_name);
+		if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			unlink(full);
+		free(full);
+	}
+	if (dp)
+		closedir(dp);
+	free(dir);
+}
+
 int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 {
-	size_t n;
 	int fd;
 
 	struct stat st;
@@ -168,10 +247,9 @@ int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 		o->owned = 1;
 		return 0;
 	}
-	n = strlen(path) + sizeof ".tmp.XXXXXX";
+	vm_temp_sweep(path);
 	o->path = xstrdup(path);
-	o->tmp = xmalloc(n);
-	snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
+	o->tmp = vm_temp_template(path);
 	fd = mkstemp(o->tmp);
 	if (fd < 0) {
 		int e = errno;

@@ -293,6 +293,38 @@ printf 'R 0x1000 0\nR 0x2000 7\nR 0x3000 7\nR 0x1000 0\n' >asids.txt
 expect_ok "stat asids {0,7}" "$VMSIM" stat asids.txt -f csv -o as.csv
 check "stat: asids {0,7} are 2" "$(csv_get as.csv 1 asids)" 2
 
+# ------------------------------------------------ stale temporaries
+# A SIGKILL leaves PATH.tmp.PID.HOST.XXXXXX behind; the next run writing PATH
+# removes it, and only what is exactly ours and dead: a live process's
+# temporary, another host's, another output's and near-miss names stay.
+launch "$VMSIM" gen -w uniform --refs 2000000000 -o kill.vmt -q
+wait_for 10 sh -c 'ls kill.vmt.tmp.* >/dev/null 2>&1' || bad "gen made no temporary to test with"
+kill -KILL $p
+wait_status $p
+left=$(ls kill.vmt.tmp.*)
+check "SIGKILL leaves a temporary named with the pid" "$(echo "$left" | grep -cE "^kill\.vmt\.tmp\.$p\.[0-9a-f]{8}\.[A-Za-z0-9]{6}$")" 1
+host=$(echo "$left" | cut -d. -f5)
+dead=$(( $(cat /proc/sys/kernel/pid_max) - 3 ))
+kill -0 $dead 2>/dev/null && dead=$(( dead - 1 ))
+sleep 300 & livep=$!
+pids+=($livep)
+for f in "kill.vmt.tmp.$dead.$host.Ab12Cd" "r.csv.tmp.$dead.$host.Zz99zz"; do : >"$f"; done
+for f in "kill.vmt.tmp.$livep.$host.Ab12Cd" "kill.vmt.tmp.$dead.0bad0bad.Ab12Cd" \
+	 "kill.vmt.tmp.$dead.$host.Ab12Cd.x" "kill.vmt.tmp.$dead.$host.Ab1" \
+	 "other.vmt.tmp.$dead.$host.Ab12Cd" "r.csv.tmp.$livep.$host.Zz99zz"; do
+	: >"$f"
+done
+expect_ok "gen after a SIGKILL" "$VMSIM" gen -w uniform --refs 100 -o kill.vmt -q
+check "stale temporaries of kill.vmt removed, others kept" "$(ls kill.vmt* other.vmt* | sort | tr '\n' ' ')" \
+	"$(printf '%s\n' kill.vmt "kill.vmt.tmp.$dead.0bad0bad.Ab12Cd" "kill.vmt.tmp.$dead.$host.Ab1" \
+	   "kill.vmt.tmp.$dead.$host.Ab12Cd.x" "kill.vmt.tmp.$livep.$host.Ab12Cd" \
+	   "other.vmt.tmp.$dead.$host.Ab12Cd" | sort | tr '\n' ' ')"
+expect_ok "replay -o r.csv" "$VMSIM" replay belady.txt -p lru -n 3 -s 1 -o r.csv
+check "outfile: the dead one's temporary removed, the live one's kept" "$(ls r.csv*)" \
+	"$(printf '%s\n' r.csv "r.csv.tmp.$livep.$host.Zz99zz")"
+kill $livep
+rm -f kill.vmt.tmp.* other.vmt.tmp.* r.csv.tmp.*
+
 # ------------------------------------------- memories beyond the footprint
 # belady.txt: 12 references to 5 pages.  A memory of 2^31 - 1 frames must
 # not allocate per frame (the engine sizes per-frame state by the pages it

@@ -325,6 +325,27 @@ check "outfile: the dead one's temporary removed, the live one's kept" "$(ls r.c
 kill $livep
 rm -f kill.vmt.tmp.* other.vmt.tmp.* r.csv.tmp.*
 
+# --------------------------------------------- hostile names in the output
+# A trace named with terminal escape codes (colour, window title, BEL), a C1
+# control, bytes that are not UTF-8, a backslash and a valid accent: the
+# human table shows every unsafe byte as \xNN (no raw control byte reaches
+# the terminal), and JSON stays valid UTF-8 (controls as \u00NN, stray bytes
+# as U+FFFD).
+hn=$(printf 'n\033[31mred\033]0;title\007\xff\xfe\xc2\x85\\b\xc3\xa9.txt')
+cp belady.txt "$hn"
+expect_ok "hostile name: table" "$VMSIM" replay "$hn" -p lru,fifo -n 3 -s 1 -o tbl.txt
+check "table: no control byte" "$(LC_ALL=C tr -d '\n' <tbl.txt | LC_ALL=C tr -d '\040-\176\200-\377' | wc -c)" 0
+check "table: escaped name" "$(LC_ALL=C grep -c 'n\\x1b\[31mred\\x1b\]0;title\\x07\\xff\\xfe\\xc2\\x85\\x5cb'"$(printf '\xc3\xa9')"'\.txt  lru' tbl.txt)" 1
+expect_ok "hostile name: one-row table" "$VMSIM" replay "$hn" -p lru -n 3 -s 1 -o one.txt
+check "one-row table: escaped" "$(LC_ALL=C grep -c '^trace  *n\\x1b\[31m' one.txt)" 1
+expect_ok "hostile name: json" "$VMSIM" replay "$hn" -p lru -n 3 -s 1 -f json -o j.json
+iconv -f UTF-8 -t UTF-8 j.json >/dev/null 2>&1 && ok || bad "json is not valid UTF-8: $(od -c j.json | head -3)"
+check "json: escaped name" "$(grep -c '"trace": "n\\u001b\[31mred\\u001b\]0;title\\u0007\\ufffd\\ufffd'"$(printf '\xc2\x85')"'\\\\b'"$(printf '\xc3\xa9')"'\.txt"' j.json)" 1
+if command -v python3 >/dev/null; then
+	check "json: parses" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["policy"])' j.json)" lru
+fi
+rm -f -- "$hn"
+
 # ------------------------------------------- memories beyond the footprint
 # belady.txt: 12 references to 5 pages.  A memory of 2^31 - 1 frames must
 # not allocate per frame (the engine sizes per-frame state by the pages it

@@ -15,6 +15,7 @@
 # background jobs start with SIGINT ignored (and vmsim keeps ignored signals
 # ignored, as nohup users expect), so vmsim is started through launch, which
 # restores the default first.
+SRC=$(cd "$(dirname "$0")/.." && pwd)   # the source tree, before lib.sh moves to $T
 . "$(dirname "$0")/lib.sh"
 # launch CMD...: CMD in the background with SIGINT at its default; pid in $p
 # (without env --default-signal, coreutils < 8.31, job control does it)
@@ -345,6 +346,25 @@ if command -v python3 >/dev/null; then
 	check "json: parses" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["policy"])' j.json)" lru
 fi
 rm -f -- "$hn"
+
+# ---------------------------------------------------------------- the build
+# After a plain make (./vmsim exists, newer than anything), a sanitized build
+# must still compile (it used to print "Nothing to be done": a bare
+# .SECONDARY: made the missing sanitized binary a skippable intermediate),
+# and ./vmsim must follow the build last made.  Checked with make -n in a
+# scratch tree of links to the sources.
+if [ -f "$SRC/Makefile" ] && command -v make >/dev/null; then
+	mkdir -p mk
+	for f in Makefile deps.sh vmsim.c replay policies collect analysis cli tests; do
+		ln -s "$SRC/$f" mk/$f
+	done
+	mkdir -p mk/build && : >mk/build/vmsim && ln -s build/vmsim mk/vmsim
+	make -n -C mk SANITIZE=address,undefined >mk.out 2>&1
+	grep -q -- '-fsanitize=address,undefined .* -c vmsim.c -o build-san/vmsim.o' mk.out && ok ||
+		bad "make SANITIZE after make: $(head -3 mk.out)"
+	grep -q 'ln -sf build-san/vmsim vmsim' mk.out && ok || bad "./vmsim not relinked to the sanitized build"
+	rm -rf mk mk.out
+fi
 
 # ------------------------------------------- memories beyond the footprint
 # belady.txt: 12 references to 5 pages.  A memory of 2^31 - 1 frames must

@@ -618,19 +618,24 @@ int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 	uint32_t V = lt->npages, *hist, *wb, *dirty, x, p, lp, dist, s, nbins;
 	struct recency f = { 0 };
 	struct size_bins bins = { 0 };
-	uint64_t t, end;
+	uint64_t t, end, bytes;
 	size_t i;
 	int rc = 0, direct = n > LRU_MAX_BINS;
 
 	f.size = V + (V > 64 ? V : 64);
 	f.nblocks = (f.size >> 6) + 1;
+	nbins = direct ? V + 2 : (uint32_t)n + 2;
+	bytes = (uint64_t)f.nblocks * sizeof *f.bits + ((uint64_t)f.nblocks + 1) * sizeof *f.fen +
+		((uint64_t)f.size + 1) * sizeof *f.owner + ((uint64_t)V + 1) * sizeof *f.last +
+		((uint64_t)V + 1) * sizeof *dirty + 2 * (uint64_t)nbins * sizeof *hist;
+	if (vm_mem_charge(bytes, "the LRU curve's stack"))
+		return vm_mem_report(d, NULL);
 	f.bits = calloc(f.nblocks, sizeof *f.bits);
 	f.fen = calloc((size_t)f.nblocks + 1, sizeof *f.fen);
 	f.owner = malloc(((size_t)f.size + 1) * sizeof *f.owner);
 	f.last = calloc((size_t)V + 1, sizeof *f.last);
 	dirty = malloc(((size_t)V + 1) * sizeof *dirty);
 	/* counts per distance (direct), or per requested size (binned) */
-	nbins = direct ? V + 2 : (uint32_t)n + 2;
 	hist = calloc(nbins, sizeof *hist);
 	wb = calloc(nbins, sizeof *wb);
 	if (!f.bits || !f.fen || !f.owner || !f.last || !dirty || !hist || !wb ||
@@ -699,6 +704,7 @@ int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 		}
 	}
 out:
+	vm_mem_release(bytes);
 	bins_free(&bins);
 	free(f.bits);
 	free(f.fen);
@@ -722,12 +728,16 @@ int curve_opt(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 {
 	uint32_t V = lt->npages, M, filled = 0, *pos = NULL, *hist = NULL, p, k, lim, i;
 	struct opt_entry *stk = NULL, carry, tmp;
-	uint64_t t, end;
+	uint64_t t, end, bytes;
 	int rc = 0;
 
 	if (!lt->next)
 		return vm_fail(d, VM_ERR_USAGE, "the OPT curve needs next-use times");
 	M = n && frames[n - 1] < V ? frames[n - 1] : V;
+	bytes = ((uint64_t)M + 1) * sizeof *stk + ((uint64_t)V + 1) * sizeof *pos +
+		((uint64_t)M + 2) * sizeof *hist;
+	if (vm_mem_charge(bytes, "the OPT curve's stack"))
+		return vm_mem_report(d, NULL);
 	stk = malloc(((size_t)M + 1) * sizeof *stk);
 	pos = malloc(((size_t)V + 1) * sizeof *pos);
 	hist = calloc((size_t)M + 2, sizeof *hist);
@@ -785,6 +795,7 @@ int curve_opt(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 	}
 	curve_fill(lt, hist, NULL, M, frames, n, st);
 out:
+	vm_mem_release(bytes);
 	free(stk);
 	free(pos);
 	free(hist);

@@ -53,7 +53,8 @@ DEPS_STAMP_TEST  := /usr/include/cmocka.h
 # are kept, and only these: a bare `.SECONDARY:` makes every target secondary, and then a
 # missing $(BIN) of another build (SANITIZE=...) is never made once ./vmsim
 # exists ("Nothing to be done" after a plain make).
-.SECONDARY: $(TEST_BIN:%=%.o) $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/obj/tests/fuzz/%.o)
+.SECONDARY: $(TEST_BIN:%=%.o) $(TEST_LIB_OBJ) $(FUZZ_LIB_OBJ) \
+            $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/obj/tests/fuzz/%.o)
 all: vmsim
 
 help:

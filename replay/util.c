@@ -452,11 +452,11 @@ static unsigned long long mib_up(uint64_t b)
 
 const char *vm_mem_limit_name(char *buf, size_t n)
 {
-	uint64_t v = vm_mem_limit_bytes;
+	uint64_t v = vm_mem_limit_bytes, b = __atomic_load_n(&vm_mem_budget, __ATOMIC_RELAXED);
 
 	if (!v)
 		snprintf(buf, n, "the %llu MiB available (MemAvailable; see --mem-limit)",
-			 (unsigned long long)(vm_mem_available() >> 20));
+			 (unsigned long long)((b ? b : vm_mem_available()) >> 20));
 	else if (v % (1ull << 30) == 0)
 		snprintf(buf, n, "--mem-limit %lluG", (unsigned long long)(v >> 30));
 	else if (v % (1ull << 20) == 0)

@@ -45,9 +45,22 @@ stalled() {
 	writer=$!
 	pids+=("$writer")
 }
+# Hang guards scale with this machine now: SCALE is how many times longer
+# than 100 ms a few normal runs take (at least 1), so a loaded machine or a
+# sanitizer build waits longer before calling something hung.
+t0=${EPOCHREALTIME/[.,]/}
+"$VMSIM" gen -w uniform --pages 1000 --refs 200000 -o scale.vmt -q
+"$VMSIM" replay scale.vmt -p lru,clock -n 64 -q -o /dev/null
+"$VMSIM" curve scale.vmt -p fifo -n 1:8 -q -o /dev/null
+t1=${EPOCHREALTIME/[.,]/}
+SCALE=$(( (t1 - t0) / 100000 ))
+[ "$SCALE" -ge 1 ] || SCALE=1
+echo "hang guards: x$SCALE ($(( (t1 - t0) / 1000 )) ms of normal runs)"
+rm -f scale.vmt
 # wait_for SECONDS COMMAND...: poll until COMMAND succeeds; 1 on timeout
+# (after SECONDS x SCALE)
 wait_for() {
-	local n=$(($1 * 20))
+	local n=$(($1 * 20 * SCALE))
 	shift
 	while [ $n -gt 0 ]; do
 		"$@" && return 0
@@ -56,10 +69,10 @@ wait_for() {
 	done
 	return 1
 }
-# wait_status PID: its exit status in $st, waiting at most 20 s (then
-# SIGKILL and 124)
+# wait_status PID: its exit status in $st, waiting at most 20 s x SCALE
+# (then SIGKILL and 124)
 wait_status() {
-	local n=400
+	local n=$((400 * SCALE))
 	while kill -0 "$1" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
 	if kill -0 "$1" 2>/dev/null; then
 		kill -KILL "$1"

@@ -110,6 +110,10 @@ void vm_temp_register(const char *path);
  */
 char *vm_temp_template(const char *path);
 void vm_temp_sweep(const char *path);
+/* mkstemp(tmpl) and vm_temp_register(tmpl) with the cleanup signals blocked
+ * in between, so no signal can leave the new file unregistered; the fd or
+ * -1 (errno set). */
+int vm_temp_create(char *tmpl);
 void vm_temp_unregister(const char *path);
 void vm_cleanup_on_signals(void);
 /* What those handlers do, for a command that catches SIGINT and SIGTERM

@@ -303,7 +303,7 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 		}
 		vm_temp_sweep(path); /* a killed run's leftovers (replay.h) */
 		w->tmp = vm_temp_template(path);
-		fd = mkstemp(w->tmp);
+		fd = vm_temp_create(w->tmp);
 		if (fd < 0) {
 			rc = vm_fail(d, VM_ERR_IO, "%s: cannot create %s: %s", path,
 				     w->tmp, strerror(errno));
@@ -311,7 +311,6 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 			w->tmp = NULL;
 			goto fail;
 		}
-		vm_temp_register(w->tmp);
 		/* mkstemp makes 0600; give the output the usual 0666 & ~umask
 		 * (reading the umask means setting it back at once) */
 		mask = umask(0);

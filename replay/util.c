@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -250,7 +251,7 @@ int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 	vm_temp_sweep(path);
 	o->path = xstrdup(path);
 	o->tmp = vm_temp_template(path);
-	fd = mkstemp(o->tmp);
+	fd = vm_temp_create(o->tmp);
 	if (fd < 0) {
 		int e = errno;
 
@@ -259,7 +260,6 @@ int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 		memset(o, 0, sizeof *o);
 		return vm_fail(d, VM_ERR_IO, "%s: cannot create: %s", path, strerror(e));
 	}
-	vm_temp_register(o->tmp);
 	/* mkstemp makes the file 0600; results are ordinary files, 0666 & ~umask
 	 * (reading the umask means setting it, so set it straight back) */
 	mask = umask(0);
@@ -332,6 +332,26 @@ void outfile_abort(struct outfile *o)
  * several threads.
  */
 static const char *volatile vm_temps[VM_MAX_TEMPS];
+
+int vm_temp_create(char *tmpl)
+{
+	sigset_t block, old;
+	int fd, e;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	fd = mkstemp(tmpl);
+	e = errno;
+	if (fd >= 0)
+		vm_temp_register(tmpl);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return fd;
+}
 
 void vm_temp_register(const char *path)
 {

@@ -51,8 +51,14 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/tests/fuz
 DEPS_STAMP_BUILD := /usr/include/zlib.h /usr/include/perfmon/pfmlib.h
 DEPS_STAMP_TEST  := /usr/include/cmocka.h
 
-.PHONY: all test demo bench install clean help deps traces fuzz
-.SECONDARY:
+.PHONY: all vmsim test demo bench install clean help deps traces fuzz
+# ./vmsim is relinked on every make, to the binary of that build (plain or
+# SANITIZE=...).  Objects that pattern chains would delete as intermediates
+# are kept, and only these: a bare `.SECONDARY:` makes every target secondary, and then a
+# missing $(BIN) of another build (SANITIZE=...) is never made once ./vmsim
+# exists ("Nothing to be done" after a plain make).
+.SECONDARY: $(TEST_BIN:%=%.o) $(TEST_LIB_OBJ) $(FUZZ_LIB_OBJ) \
+            $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/obj/tests/fuzz/%.o)
 all: vmsim
 
 help:

@@ -618,19 +618,24 @@ int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 	uint32_t V = lt->npages, *hist, *wb, *dirty, x, p, lp, dist, s, nbins;
 	struct recency f = { 0 };
 	struct size_bins bins = { 0 };
-	uint64_t t, end;
+	uint64_t t, end, bytes;
 	size_t i;
 	int rc = 0, direct = n > LRU_MAX_BINS;
 
 	f.size = V + (V > 64 ? V : 64);
 	f.nblocks = (f.size >> 6) + 1;
+	nbins = direct ? V + 2 : (uint32_t)n + 2;
+	bytes = (uint64_t)f.nblocks * sizeof *f.bits + ((uint64_t)f.nblocks + 1) * sizeof *f.fen +
+		((uint64_t)f.size + 1) * sizeof *f.owner + ((uint64_t)V + 1) * sizeof *f.last +
+		((uint64_t)V + 1) * sizeof *dirty + 2 * (uint64_t)nbins * sizeof *hist;
+	if (vm_mem_charge(bytes, "the LRU curve's stack"))
+		return vm_mem_report(d, NULL);
 	f.bits = calloc(f.nblocks, sizeof *f.bits);
 	f.fen = calloc((size_t)f.nblocks + 1, sizeof *f.fen);
 	f.owner = malloc(((size_t)f.size + 1) * sizeof *f.owner);
 	f.last = calloc((size_t)V + 1, sizeof *f.last);
 	dirty = malloc(((size_t)V + 1) * sizeof *dirty);
 	/* counts per distance (direct), or per requested size (binned) */
-	nbins = direct ? V + 2 : (uint32_t)n + 2;
 	hist = calloc(nbins, sizeof *hist);
 	wb = calloc(nbins, sizeof *wb);
 	if (!f.bits || !f.fen || !f.owner || !f.last || !dirty || !hist || !wb ||
@@ -699,6 +704,7 @@ int curve_lru(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 		}
 	}
 out:
+	vm_mem_release(bytes);
 	bins_free(&bins);
 	free(f.bits);
 	free(f.fen);
@@ -722,12 +728,16 @@ int curve_opt(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 {
 	uint32_t V = lt->npages, M, filled = 0, *pos = NULL, *hist = NULL, p, k, lim, i;
 	struct opt_entry *stk = NULL, carry, tmp;
-	uint64_t t, end;
+	uint64_t t, end, bytes;
 	int rc = 0;
 
 	if (!lt->next)
 		return vm_fail(d, VM_ERR_USAGE, "the OPT curve needs next-use times");
 	M = n && frames[n - 1] < V ? frames[n - 1] : V;
+	bytes = ((uint64_t)M + 1) * sizeof *stk + ((uint64_t)V + 1) * sizeof *pos +
+		((uint64_t)M + 2) * sizeof *hist;
+	if (vm_mem_charge(bytes, "the OPT curve's stack"))
+		return vm_mem_report(d, NULL);
 	stk = malloc(((size_t)M + 1) * sizeof *stk);
 	pos = malloc(((size_t)V + 1) * sizeof *pos);
 	hist = calloc((size_t)M + 2, sizeof *hist);
@@ -785,6 +795,7 @@ int curve_opt(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 	}
 	curve_fill(lt, hist, NULL, M, frames, n, st);
 out:
+	vm_mem_release(bytes);
 	free(stk);
 	free(pos);
 	free(hist);
@@ -932,7 +943,7 @@ int curve_run(struct loaded_trace *lt, const struct curve_opts *o,
 {
 	struct curve_pool pl;
 	pthread_t *th = NULL;
-	size_t i, j, nthreads, started = 0;
+	size_t i, j, nthreads, started = 0, first_full;
 	int rc = 0, need_next = 0;
 
 	memset(&pl, 0, sizeof pl);
@@ -964,8 +975,15 @@ int curve_run(struct loaded_trace *lt, const struct curve_opts *o,
 		if (method_of(o->policies[i], lt, o) && o->nframes)
 			pl.tasks[pl.ntasks++] = (struct curve_task){ (uint32_t)i, UINT32_MAX };
 	}
+	/* a memory of at least the distinct pages never evicts, so it gives the
+	 * row of the smallest such size (only frames differs): that size runs,
+	 * the larger ones are copied from it below (see replay/engine.c) */
+	for (j = 0; j < o->nframes && o->frames[j] < lt->npages; j++)
+		;
+	first_full = j;
 	for (i = 0; i < o->npolicies; i++)
-		for (j = 0; !method_of(o->policies[i], lt, o) && j < o->nframes; j++)
+		for (j = 0; !method_of(o->policies[i], lt, o) && j < o->nframes &&
+			    j <= first_full; j++)
 			pl.tasks[pl.ntasks++] = (struct curve_task){ (uint32_t)i, (uint32_t)j };
 
 	pl.lt = lt;
@@ -992,9 +1010,19 @@ int curve_run(struct loaded_trace *lt, const struct curve_opts *o,
 	if (pl.err_task != SIZE_MAX) {
 		rc = pl.err.code;
 		vm_fail(d, rc, "%s", pl.err.msg);
-	} else if (stopped(o->stop) && pl.done < pl.ntasks) {
+	} else if (stopped(o->stop)) {
+		/* even after the last task: a stop asked for is a stop */
 		rc = vm_fail(d, VM_ERR_IO, "interrupted");
 	}
+	for (i = 0; !rc && i < o->npolicies; i++)
+		for (j = first_full + 1; !method_of(o->policies[i], lt, o) && j < o->nframes; j++) {
+			struct curve_point *pt = &pts[i * o->nframes + j];
+			const struct curve_point *full = &pts[i * o->nframes + first_full];
+
+			pt->st = full->st;
+			pt->mode = full->mode;
+			pt->flags = full->flags;
+		}
 	return rc;
 }
 
@@ -1082,6 +1110,8 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	o.ctx = j->ctx;
 	o.stop = j->stop;
 	rc = curve_run(&lt, &o, pts, d);
+	if (!rc && stopped(j->stop))
+		rc = vm_fail(d, VM_ERR_IO, "interrupted");
 	if (rc)
 		goto out;
 	for (i = 0; i < npols * nsizes; i++)

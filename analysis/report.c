@@ -137,20 +137,102 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* The length (2-4) of the well-formed UTF-8 sequence of a non-ASCII
+ * character at s, 0 if the bytes there are not one (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF). */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	for (i = 1; i < n; i++, lo = 0x80, hi = 0xbf)
+		if (s[i] < lo || s[i] > hi)
+			return 0;
+	return n;
+}
+
+/* JSON must be Unicode: a byte that is not part of well-formed UTF-8 (a
+ * file name in Latin-1, say) becomes U+FFFD, the replacement character;
+ * controls are escaped. */
 static void json_string(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	while (*p) {
+		unsigned char ch = *p;
 
 		if (ch == '"' || ch == '\\')
 			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
+		else if (ch < 0x20 || ch == 0x7f)
 			fprintf(f, "\\u%04x", ch);
-		else
+		else if (ch < 0x80)
 			fputc(ch, f);
+		else if ((n = utf8_len(p)) != 0) {
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
+		} else
+			fputs("\\ufffd", f);
+		p++;
 	}
 	fputc('"', f);
+}
+
+/* The bytes at p that make one character (*n of them), and whether a
+ * terminal must see them escaped: control characters (ESC starts the codes
+ * that move the cursor, retitle the window or worse), DEL, the C1 controls
+ * U+0080-U+009F, a byte that is not UTF-8, and the backslash itself. */
+static int term_unsafe(const unsigned char *p, size_t *n)
+{
+	if (*p < 0x80) {
+		*n = 1;
+		return *p < 0x20 || *p == 0x7f || *p == '\\';
+	}
+	*n = utf8_len(p);
+	if (*n == 0) {
+		*n = 1;
+		return 1;
+	}
+	return p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+/* s as a terminal may show it: each unsafe byte becomes \xNN, so the text
+ * cannot act on the terminal and stays readable.  Returns s itself when
+ * nothing needs escaping, else a copy left in *tmp (free it). */
+static const char *term_text(const char *s, char **tmp)
+{
+	const unsigned char *p;
+	size_t n, i, len = 0, bad = 0;
+	char *o;
+
+	*tmp = NULL;
+	for (p = (const unsigned char *)s; *p; p += n, len += n)
+		if (term_unsafe(p, &n))
+			bad += n;
+	if (!bad)
+		return s;
+	o = *tmp = xmalloc(len + 3 * bad + 1);
+	for (p = (const unsigned char *)s; *p; p += n) {
+		if (term_unsafe(p, &n)) {
+			for (i = 0; i < n; i++)
+				o += snprintf(o, 5, "\\x%02x", p[i]);
+		} else {
+			memcpy(o, p, n);
+			o += n;
+		}
+	}
+	*o = 0;
+	return *tmp;
 }
 
 static void write_csv(const struct table *t, FILE *f)
@@ -204,24 +286,29 @@ static void write_json(const struct table *t, FILE *f)
 
 static void write_human(const struct table *t, FILE *f)
 {
-	char buf[64];
+	char buf[64], *tmp;
 	size_t r, c, *w, namew = 0;
 
 	if (t->nrows == 1) {
 		for (c = 0; c < t->ncols; c++)
 			if (strlen(t->cols[c].name) > namew)
 				namew = strlen(t->cols[c].name);
-		for (c = 0; c < t->ncols; c++)
+		for (c = 0; c < t->ncols; c++) {
 			fprintf(f, "%-*s  %s\n", (int)namew, t->cols[c].name,
-				cell_text(&t->cells[c], t->cols[c].type, buf, sizeof buf));
+				term_text(cell_text(&t->cells[c], t->cols[c].type, buf,
+						    sizeof buf), &tmp));
+			free(tmp);
+		}
 		return;
 	}
 	w = xcalloc(t->ncols, sizeof *w);
 	for (c = 0; c < t->ncols; c++) {
 		w[c] = strlen(t->cols[c].name);
 		for (r = 0; r < t->nrows; r++) {
-			size_t n = strlen(cell_text(&t->cells[r * t->ncols + c],
-						    t->cols[c].type, buf, sizeof buf));
+			size_t n = strlen(term_text(cell_text(&t->cells[r * t->ncols + c],
+							      t->cols[c].type, buf, sizeof buf),
+						    &tmp));
+			free(tmp);
 			if (n > w[c])
 				w[c] = n;
 		}
@@ -237,8 +324,9 @@ static void write_human(const struct table *t, FILE *f)
 	}
 	for (r = 0; r < t->nrows; r++)
 		for (c = 0; c < t->ncols; c++) {
-			const char *s = cell_text(&t->cells[r * t->ncols + c],
-						  t->cols[c].type, buf, sizeof buf);
+			const char *s = term_text(cell_text(&t->cells[r * t->ncols + c],
+							    t->cols[c].type, buf, sizeof buf),
+						  &tmp);
 			/* text left-aligned, numbers right-aligned */
 			if (t->cols[c].type == COL_STR && c + 1 < t->ncols)
 				fprintf(f, "%-*s", (int)w[c], s);
@@ -247,6 +335,7 @@ static void write_human(const struct table *t, FILE *f)
 			else
 				fprintf(f, "%*s", (int)w[c], s);
 			fputs(c + 1 < t->ncols ? "  " : "\n", f);
+			free(tmp);
 		}
 	free(w);
 }

@@ -71,8 +71,9 @@ struct cmd {
 #define OPT_QUIET { "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL }
 #define OPT_MEM_LIMIT \
 	{ "mem-limit", 0, "SIZE", NULL, \
-	  "memory the decoded trace may take (512M, 4G); a larger trace is refused, not " \
-	  "swapped or killed [default: the memory available]", NULL }
+	  "memory vmsim's per-page state may take (page map, page ids, next-use times, " \
+	  "frames, policy state; 512M, 4G); a trace needing more is refused, naming what " \
+	  "needed it, not swapped or killed [default: the memory available]", NULL }
 #define OPT_HELP { "help", 'h', NULL, NULL, "show this help", NULL }
 #define OPT_END { NULL, 0, NULL, NULL, NULL, NULL }
 

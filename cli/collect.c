@@ -182,9 +182,13 @@ static int collect_run_cmd(struct args *a)
 	cli_progress_done();
 	if (rc) {
 		fprintf(stderr, "%s: %s\n", cli_cmd_name, d.msg);
-		if (res.refs)
+		if (res.refs && res.kept)
 			fprintf(stderr, "%s: %s keeps the %llu references before the fault\n",
 				cli_cmd_name, out, (unsigned long long)res.refs);
+		else if (res.refs)
+			fprintf(stderr, "%s: nothing of this run was kept in %s (%llu references "
+				"were read before the fault)\n", cli_cmd_name, out,
+				(unsigned long long)res.refs);
 		return EXIT_FAILURE;
 	}
 	if (!cli_flag(a, "quiet"))

@@ -20,7 +20,8 @@ static const struct opt curve_opts[] = {
 	{ "seed", 0, "S", "1", "seed for randomized policies (random)", NULL },
 	{ "lfu-aging", 0, "K", "0",
 	  "LFU halves its counters every K references; 0 = max(1024, 8 x frames)", NULL },
-	{ "jobs", 'j', "N", "0", "threads; 0 = one per online core", NULL },
+	{ "jobs", 'j', "N", "0",
+	  "threads; 0 = one per CPU available; more than that is capped with a note", NULL },
 	{ "opt-method", 0, "M", "auto",
 	  "OPT's curve: one-pass (priority stack), per-size (one replay per size, with "
 	  "writebacks) or auto (one-pass while the largest size <= 64 x the number of sizes)",
@@ -49,6 +50,7 @@ static void curve_on_signal(int sig)
 struct curve_ui {
 	int tty;      /* show a progress line */
 	int shown;    /* something is on it */
+	size_t stop_after; /* VMSIM_TEST_STOP_AFTER: SIGTERM after this run; 0 = never */
 };
 
 static void curve_load_progress(void *ctx, uint64_t refs)
@@ -61,6 +63,9 @@ static void curve_progress(void *ctx, size_t done, size_t total)
 {
 	struct curve_ui *ui = ctx;
 
+	/* tests: a stop signal at a chosen run, deterministically (even the last) */
+	if (ui->stop_after && done == ui->stop_after)
+		raise(SIGTERM);
 	if (!ui->tty)
 		return;
 	fprintf(stderr, "\r%s: %zu/%zu runs   ", cli_cmd_name, done, total);
@@ -110,10 +115,14 @@ static int curve_cli_run(struct args *a)
 	    (rc = cli_u64(a, "lfu-aging", &j.lfu_aging)) || (rc = cli_u64(a, "jobs", &jobs)) ||
 	    (rc = cli_mem_limit(a)))
 		return rc;
-	if (jobs > 1024)
-		return cli_usage("--jobs %llu: at most 1024", (unsigned long long)jobs);
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	j.threads = jobs ? (unsigned)jobs : ncpu > 0 ? (unsigned)ncpu : 1;
+	ncpu = vm_cpus_available();
+	if (jobs > (uint64_t)ncpu) {
+		if (!cli_flag(a, "quiet"))
+			fprintf(stderr, "%s: --jobs %llu: capped at the %ld CPUs available\n",
+				cli_cmd_name, (unsigned long long)jobs, ncpu);
+		jobs = (uint64_t)ncpu;
+	}
+	j.threads = jobs ? (unsigned)jobs : (unsigned)ncpu;
 	{
 		const char *m = cli_arg(a, "opt-method");
 
@@ -140,12 +149,16 @@ static int curve_cli_run(struct args *a)
 	cli_catch_stop_signals(&sa);
 
 	ui.tty = !cli_flag(a, "quiet") && isatty(STDERR_FILENO);
+	if (getenv("VMSIM_TEST_STOP_AFTER"))
+		ui.stop_after = strtoul(getenv("VMSIM_TEST_STOP_AFTER"), NULL, 10);
 	cli_progress_start(j.trace, cli_flag(a, "quiet"));
 	rc = curve_job_run(&j, &t, &d);
 	cli_progress_done();
 	if (ui.shown)
 		fprintf(stderr, "\r%*s\r", 60, "");
-	if (rc) {
+	if (rc || atomic_load(&curve_stop)) {
+		if (!rc)
+			table_free(&t);
 		if (atomic_load(&curve_stop)) {
 			fprintf(stderr, "%s: interrupted; nothing written\n", cli_cmd_name);
 			return 130;

@@ -365,8 +365,9 @@ static int replay_stream(const char *path, const struct trace_format *fmt,
 	while ((got = trace_read(r, buf, BATCH)) > 0) {
 		rc = sim_refs(s, buf, (size_t)got);
 		if (rc) {
-			rc = vm_fail(d, rc, "%s: %s", path, rc == VM_ERR_LIMIT ?
-				     "more than 2^31 distinct pages" : "out of memory");
+			rc = rc == VM_ERR_MEMLIMIT ? vm_mem_report(d, path) :
+				vm_fail(d, rc, "%s: %s", path, rc == VM_ERR_LIMIT ?
+					"more than 2^31 distinct pages" : "out of memory");
 			goto out;
 		}
 		cli_progress_refs(r->nread);

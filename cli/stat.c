@@ -12,6 +12,7 @@ static const struct opt stat_opts[] = {
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
 	{ "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL },
+	OPT_MEM_LIMIT,
 	OPT_HELP,
 	OPT_END,
 };
@@ -50,7 +51,7 @@ static int stat_run(struct args *a)
 	int rc;
 
 	if ((rc = cli_page_shift(a, &shift)) || (rc = cli_report_format(a, &rf)) ||
-	    (rc = cli_input_format(a, &fmt)))
+	    (rc = cli_input_format(a, &fmt)) || (rc = cli_mem_limit(a)))
 		return rc;
 	cli_progress_start(a->pos[0], cli_flag(a, "quiet"));
 	rc = trace_stat(a->pos[0], fmt, shift, &st, cli_progress_refs, &d);
@@ -79,7 +80,7 @@ static int stat_run(struct args *a)
 		table_set_str(&t, r, "min_addr", hex);
 		snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)st.max_addr);
 		table_set_str(&t, r, "max_addr", hex);
-		table_set_u64(&t, r, "asids", st.max_asid + 1);
+		table_set_u64(&t, r, "asids", st.asids);
 	}
 	table_set_str(&t, r, "version", VMSIM_VERSION);
 	rc = cli_write_table(a, &t, rf);

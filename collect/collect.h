@@ -57,6 +57,9 @@ struct collect_result {
 	uint64_t dropped_bytes;        /* a last line cut short by a kill, dropped */
 	int wstatus;                   /* valgrind's wait status (the program's) */
 	int stopped;                   /* 1: --max-refs reached, the program was stopped */
+	int kept;                      /* 1: the output holds a closed trace of refs
+					* references (0 after a failed write or close:
+					* nothing of this run is left there) */
 	double seconds;                /* wall time so far */
 };
 

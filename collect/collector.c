@@ -561,10 +561,13 @@ done:
 		/* a read error keeps the references before it, in a closed trace */
 		int close_rc = trace_writer_close(w);
 
-		if (close_rc)
+		if (close_rc) {
 			rc = close_rc;
-		else if (stat(cfg->output, &st) == 0)
-			res->trace_bytes = (uint64_t)st.st_size;
+		} else {
+			res->kept = 1;
+			if (stat(cfg->output, &st) == 0)
+				res->trace_bytes = (uint64_t)st.st_size;
+		}
 	}
 	w = NULL;
 out:

@@ -64,6 +64,24 @@ static int clock_create(void **out, const struct policy_params *p)
 	return 0;
 }
 
+/* Room for more frames, their use bits clear.  The hand has not moved: it
+ * moves only in victim(), which comes after the last grow(). */
+static int clock_grow(void *st, uint32_t frames)
+{
+	struct clock *c = st;
+	unsigned char *u;
+
+	if (frames <= c->n)
+		return 0;
+	u = realloc(c->use, frames);
+	if (!u)
+		return POLICY_ERR_NOMEM;
+	memset(u + c->n, 0, frames - c->n);
+	c->use = u;
+	c->n = frames;
+	return 0;
+}
+
 static void clock_destroy(void *st)
 {
 	struct clock *c = st;
@@ -130,6 +148,8 @@ const struct policy_ops clock_ops = {
 	.summary = "clock (second chance): one hand, a use bit per frame", /* --help */
 	.flags = 0,                              /* not a stack algorithm */
 	.create = clock_create,                  /* use bits, hand at frame 0 */
+	.grow = clock_grow,                      /* more use bits, clear */
+	.frame_bytes = 1,                        /* use[] */
 	.destroy = clock_destroy,                /* frees it; NULL ok */
 	.hit = clock_hit,                        /* set the use bit, O(1) */
 	.fill = clock_fill,                      /* set the use bit, O(1) */

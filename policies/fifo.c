@@ -74,6 +74,38 @@ static void fifo_destroy(void *st)
 	free(q);
 }
 
+/* Room for more frames: the sentinel moves from index n to the new n. */
+static int fifo_grow(void *st, uint32_t frames)
+{
+	struct fifo *q = st;
+	uint32_t s = q->n, first, last, i, *p;
+
+	if (frames <= s)
+		return 0;
+	p = realloc(q->next, ((size_t)frames + 1) * sizeof *p);
+	if (!p)
+		return POLICY_ERR_NOMEM;
+	q->next = p;
+	p = realloc(q->prev, ((size_t)frames + 1) * sizeof *p);
+	if (!p)
+		return POLICY_ERR_NOMEM;
+	q->prev = p;
+	first = q->next[s];
+	last = q->prev[s];
+	for (i = s; i < frames; i++)
+		q->next[i] = q->prev[i] = UNLINKED;
+	if (first == s) {
+		q->next[frames] = q->prev[frames] = frames; /* still empty */
+	} else {
+		q->next[frames] = first;
+		q->prev[frames] = last;
+		q->prev[first] = frames;
+		q->next[last] = frames;
+	}
+	q->n = frames;
+	return 0;
+}
+
 static void fifo_hit(void *st, uint32_t frame, uint64_t now, uint64_t next_use)
 {
 	(void)st;
@@ -115,6 +147,8 @@ const struct policy_ops fifo_ops = {
 	.summary = "first in, first out: evict the oldest page", /* --help */
 	.flags = 0,                              /* not a stack algorithm */
 	.create = fifo_create,                   /* list of N frames */
+	.grow = fifo_grow,                       /* move the sentinel, O(new frames) */
+	.frame_bytes = 8,                        /* next[] and prev[] */
 	.destroy = fifo_destroy,                 /* frees it; NULL ok */
 	.hit = fifo_hit,                         /* nothing: hits do not reorder */
 	.fill = fifo_fill,                       /* link at newest end, O(1) */

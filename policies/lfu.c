@@ -309,6 +309,35 @@ static int lfu_create(void **out, const struct policy_params *p)
 	return 0;
 }
 
+/* Room for more frames (never filled) and one more bucket per frame, put on
+ * the free chain.  Which bucket slot holds which count changes nothing. */
+static int lfu_grow(void *st, uint32_t frames)
+{
+	struct lfu *l = st;
+	struct lfu_frame *fr;
+	struct lfu_bucket *bk;
+	uint32_t i;
+
+	if (frames <= l->n)
+		return 0;
+	fr = realloc(l->fr, (size_t)frames * sizeof *fr);
+	if (!fr)
+		return POLICY_ERR_NOMEM;
+	l->fr = fr;
+	bk = realloc(l->bk, ((size_t)frames + 1) * sizeof *bk);
+	if (!bk)
+		return POLICY_ERR_NOMEM;
+	l->bk = bk;
+	for (i = l->n; i < frames; i++)
+		l->fr[i].bkt = NO_BUCKET;
+	for (i = frames + 1; i-- > l->n + 1;) {
+		l->bk[i].next = l->free_b;
+		l->free_b = i;
+	}
+	l->n = frames;
+	return 0;
+}
+
 static void lfu_destroy(void *st)
 {
 	struct lfu *l = st;
@@ -391,6 +420,8 @@ const struct policy_ops lfu_ops = {
 	.summary = "least frequently used, counts halved every K refs", /* --help */
 	.flags = POLICY_AGING,                   /* takes --lfu-aging; not a stack algorithm */
 	.create = lfu_create,                    /* buckets for N frames, K from params */
+	.grow = lfu_grow,                        /* more frames and buckets */
+	.frame_bytes = sizeof(struct lfu_frame) + sizeof(struct lfu_bucket), /* fr[], bk[] */
 	.destroy = lfu_destroy,                  /* frees it; NULL ok */
 	.hit = lfu_hit,                          /* count + 1: next bucket, O(1) */
 	.fill = lfu_fill,                        /* count = 1: bucket 1, O(1) */

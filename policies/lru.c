@@ -75,6 +75,38 @@ static void lru_destroy(void *st)
 	free(l);
 }
 
+/* Room for more frames: the sentinel moves from index n to the new n. */
+static int lru_grow(void *st, uint32_t frames)
+{
+	struct lru *l = st;
+	uint32_t s = l->n, first, last, i, *p;
+
+	if (frames <= s)
+		return 0;
+	p = realloc(l->next, ((size_t)frames + 1) * sizeof *p);
+	if (!p)
+		return POLICY_ERR_NOMEM;
+	l->next = p;
+	p = realloc(l->prev, ((size_t)frames + 1) * sizeof *p);
+	if (!p)
+		return POLICY_ERR_NOMEM;
+	l->prev = p;
+	first = l->next[s];
+	last = l->prev[s];
+	for (i = s; i < frames; i++)
+		l->next[i] = l->prev[i] = UNLINKED;
+	if (first == s) {
+		l->next[frames] = l->prev[frames] = frames; /* still empty */
+	} else {
+		l->next[frames] = first;
+		l->prev[frames] = last;
+		l->prev[first] = frames;
+		l->next[last] = frames;
+	}
+	l->n = frames;
+	return 0;
+}
+
 /* Move (or first link) frame to the MRU end. */
 static void lru_touch(struct lru *l, uint32_t frame)
 {
@@ -121,6 +153,8 @@ const struct policy_ops lru_ops = {
 	.summary = "least recently used (exact)", /* --help */
 	.flags = POLICY_STACK,                   /* inclusion property holds */
 	.create = lru_create,                    /* recency list of N frames */
+	.grow = lru_grow,                        /* move the sentinel, O(new frames) */
+	.frame_bytes = 8,                        /* next[] and prev[] */
 	.destroy = lru_destroy,                  /* frees it; NULL ok */
 	.hit = lru_hit,                          /* move to MRU, O(1) */
 	.fill = lru_fill,                        /* link at MRU, O(1) */

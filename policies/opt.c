@@ -47,6 +47,7 @@
  */
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "policy.h"
 
@@ -161,6 +162,34 @@ static int opt_create(void **out, const struct policy_params *p)
 	return 0;
 }
 
+/* Room for more frames, not in the heap; the heap moves with its memory and
+ * is aligned again as create() aligns it. */
+static int opt_grow(void *st, uint32_t frames)
+{
+	struct opt *o = st;
+	struct opt_node *mem, *heap;
+	uint32_t *pos, i;
+
+	if (frames <= o->n)
+		return 0;
+	mem = malloc(((size_t)frames + 4) * sizeof *mem);
+	if (!mem)
+		return POLICY_ERR_NOMEM;
+	heap = mem + (4 - (((uintptr_t)(mem + 1) & 63) >> 4)) % 4;
+	memcpy(heap, o->heap, (size_t)o->size * sizeof *heap);
+	free(o->mem);
+	o->mem = mem;
+	o->heap = heap;
+	pos = realloc(o->pos, (size_t)frames * sizeof *pos);
+	if (!pos)
+		return POLICY_ERR_NOMEM;
+	o->pos = pos;
+	for (i = o->n; i < frames; i++)
+		o->pos[i] = NOT_IN_HEAP;
+	o->n = frames;
+	return 0;
+}
+
 static void opt_destroy(void *st)
 {
 	struct opt *o = st;
@@ -198,6 +227,8 @@ const struct policy_ops opt_ops = {
 	.summary = "Belady's optimal: evict the page needed last", /* --help */
 	.flags = POLICY_NEEDS_FUTURE | POLICY_STACK,    /* loaded mode only */
 	.create = opt_create,                           /* heap of N frames */
+	.grow = opt_grow,                               /* more frames, heap kept */
+	.frame_bytes = sizeof(struct opt_node) + 4,     /* heap node, pos[] */
 	.destroy = opt_destroy,                         /* frees it; NULL ok */
 	.hit = opt_hit,                                 /* re-key, O(log N) */
 	.fill = opt_fill,                               /* insert/re-key, O(log N) */

@@ -18,7 +18,12 @@
  * there is none); the others ignore it.
  *
  * A policy's state is private to it, allocated by create() for N frames and
- * freed by destroy(), which accepts NULL.  There is no global state, so one
+ * freed by destroy(), which accepts NULL.  The engine may create a policy for
+ * fewer frames than the memory has (no more than the pages it has seen) and
+ * grow() it as new pages appear: a policy grown from m to N frames must then
+ * behave exactly as one created for N that saw the same hits and fills, so
+ * victim(), which comes only once every frame is full, finds it at N.  This
+ * bounds per-frame state by the trace's distinct pages (see replay/engine.c).  There is no global state, so one
  * process can run many policies and sizes at once.  Randomness comes from the
  * seed in struct policy_params, never from rand().
  */
@@ -52,6 +57,10 @@ struct policy_ops {
 	unsigned flags;      /* enum policy_flags */
 	/* allocate state for p->frames frames into *out; 0 or POLICY_ERR_NOMEM */
 	int (*create)(void **out, const struct policy_params *p);
+	/* room for frames (> the current count) frames, the state otherwise
+	 * unchanged; only before the first victim(); 0 or POLICY_ERR_NOMEM */
+	int (*grow)(void *st, uint32_t frames);
+	unsigned frame_bytes; /* state per frame, charged against --mem-limit */
 	void (*destroy)(void *st);
 	void (*hit)(void *st, uint32_t frame, uint64_t now, uint64_t next_use);
 	void (*fill)(void *st, uint32_t frame, uint64_t now, uint64_t next_use);

@@ -92,6 +92,16 @@ static int rnd_create(void **out, const struct policy_params *p)
 	return 0;
 }
 
+/* Draws come only from victim(): more frames is only a larger range. */
+static int rnd_grow(void *st, uint32_t frames)
+{
+	struct rnd *r = st;
+
+	if (frames > r->n)
+		r->n = frames;
+	return 0;
+}
+
 static void rnd_destroy(void *st)
 {
 	free(st);
@@ -126,6 +136,8 @@ const struct policy_ops random_ops = {
 	.summary = "evict a uniformly random frame (seeded)", /* --help */
 	.flags = POLICY_RANDOMIZED,              /* result depends on --seed */
 	.create = rnd_create,                    /* generator seeded from p->seed */
+	.grow = rnd_grow,                        /* a larger range, O(1) */
+	.frame_bytes = 0,                        /* none */
 	.destroy = rnd_destroy,                  /* frees it; NULL ok */
 	.hit = rnd_hit,                          /* nothing */
 	.fill = rnd_fill,                        /* nothing */

@@ -31,6 +31,33 @@
  * and multi-configuration runs use.  Per reference the work is a shift, a
  * lookup, an indirect call and a counter bump; nothing is allocated except
  * when a new page makes the per-page arrays double.
+ *
+ * Frames beyond the pages.  A memory of more frames than the trace has
+ * distinct pages never evicts: every page stays once faulted in, and the
+ * result is that of one frame per distinct page.  So per-frame state (the
+ * engine's frame_page and frame_dirty, and the policy's own) is sized by
+ * frame_cap = min(N, npages_cap), not by N: `-n 2147483647` on a 12-line
+ * trace allocates for 1024 frames, not 2^31.  Loaded mode knows the distinct
+ * pages before it starts; streaming (and the translation model) learns them
+ * as it goes, so when the per-page array doubles, the per-frame arrays grow
+ * with it and the policy gets grow() (policies/policy.h).  The invariant is
+ *
+ *     used <= distinct pages seen <= npages_cap,  used <= N
+ *     =>  used <= frame_cap
+ *
+ * so the step function keeps its one test (used < frames, with the real N)
+ * and gains no branch: growth happens where the per-page array already grew,
+ * outside the per-reference path.  victim() is called only when used == N,
+ * and then frame_cap == N, so the policy sees exactly the memory it would
+ * have been created with; grow() is required to leave its state as if it had
+ * been created that large (LFU's default aging period is fixed here from the
+ * real N, since it depends on it).  The alternative, capping N at the
+ * distinct-page count, works only where that count is known (loaded) and
+ * would still need growth while streaming; this keeps one rule for both.
+ *
+ * Every per-page and per-frame array is charged against the memory budget
+ * (vm_mem_charge, --mem-limit) before it is allocated; s->charged is what
+ * sim_free() gives back.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -55,6 +82,8 @@ struct sim {
 	uint64_t now;                 /* reference index: the clock */
 	uint32_t *page_frame;         /* per page id: frame or FRAME_NEW/OUT */
 	uint32_t npages_cap;          /* allocated length of page_frame */
+	uint32_t frame_cap;           /* allocated frames: min(N, npages_cap) */
+	uint64_t charged;             /* bytes charged against the memory budget */
 	uint32_t *frame_page;         /* per frame: page id */
 	uint8_t *frame_dirty;         /* per frame: dirty bit */
 	struct pagemap map;           /* streaming only: vpn -> id */
@@ -63,11 +92,43 @@ struct sim {
 	void *evict_ctx;              /* its argument */
 };
 
+/* Bytes of state per frame: the engine's two arrays and the policy's. */
+static uint64_t frame_bytes(const struct sim *s)
+{
+	return sizeof *s->frame_page + sizeof *s->frame_dirty + s->ops->frame_bytes;
+}
+
+/* Per-frame state for ncap frames (> frame_cap): charged, then the engine's
+ * arrays, then the policy's.  0, VM_ERR_NOMEM or VM_ERR_MEMLIMIT. */
+static int sim_grow_frames(struct sim *s, uint32_t ncap)
+{
+	uint64_t more = (uint64_t)(ncap - s->frame_cap) * frame_bytes(s);
+	uint32_t *fp;
+	uint8_t *fd;
+
+	if (vm_mem_charge(more, "per-frame state"))
+		return VM_ERR_MEMLIMIT;
+	s->charged += more;
+	fp = realloc(s->frame_page, (size_t)ncap * sizeof *fp);
+	if (!fp)
+		return VM_ERR_NOMEM;
+	s->frame_page = fp;
+	fd = realloc(s->frame_dirty, ncap);
+	if (!fd)
+		return VM_ERR_NOMEM;
+	s->frame_dirty = fd;
+	if (s->ops->grow(s->pst, ncap))
+		return VM_ERR_NOMEM;
+	s->frame_cap = ncap;
+	return 0;
+}
+
 static int sim_alloc(struct sim **out, const struct engine_config *cfg,
 		     uint32_t npages, struct vm_diag *d)
 {
 	struct policy_params pp;
 	struct sim *s;
+	uint64_t bytes;
 	int rc;
 
 	*out = NULL;
@@ -88,15 +149,24 @@ static int sim_alloc(struct sim **out, const struct engine_config *cfg,
 	s->frames = cfg->frames;
 	s->page_shift = cfg->page_shift;
 	s->npages_cap = npages < 1024 ? 1024 : npages;
+	s->frame_cap = s->frames < s->npages_cap ? s->frames : s->npages_cap;
+	bytes = (uint64_t)s->npages_cap * sizeof *s->page_frame +
+		(uint64_t)s->frame_cap * frame_bytes(s);
+	if (vm_mem_charge(bytes, "the engine's per-page and per-frame state")) {
+		sim_free(s);
+		return vm_mem_report(d, NULL);
+	}
+	s->charged = bytes;
 	s->page_frame = malloc((size_t)s->npages_cap * sizeof *s->page_frame);
-	s->frame_page = malloc((size_t)s->frames * sizeof *s->frame_page);
-	s->frame_dirty = calloc(s->frames, 1);
+	s->frame_page = malloc((size_t)s->frame_cap * sizeof *s->frame_page);
+	s->frame_dirty = calloc(s->frame_cap, 1);
 	if (!s->page_frame || !s->frame_page || !s->frame_dirty)
 		goto nomem;
 	memset(s->page_frame, 0xff, (size_t)s->npages_cap * sizeof *s->page_frame);
-	pp.frames = cfg->frames;
+	pp.frames = s->frame_cap;
 	pp.seed = cfg->seed;
-	pp.lfu_aging = cfg->lfu_aging;
+	/* the real N's default, which a policy made for frame_cap would miss */
+	pp.lfu_aging = cfg->lfu_aging ? cfg->lfu_aging : lfu_default_aging(cfg->frames);
 	rc = s->ops->create(&s->pst, &pp);
 	if (rc)
 		goto nomem;
@@ -114,6 +184,7 @@ void sim_free(struct sim *s)
 	if (s->ops && s->pst)
 		s->ops->destroy(s->pst);
 	pagemap_free(&s->map);
+	vm_mem_release(s->charged);
 	free(s->page_frame);
 	free(s->frame_page);
 	free(s->frame_dirty);
@@ -178,19 +249,28 @@ int sim_new(struct sim **out, const struct engine_config *cfg, struct vm_diag *d
 	return 0;
 }
 
+/* Double the per-page array, and the per-frame state up to min(N, pages). */
 static int sim_grow_pages(struct sim *s)
 {
-	uint32_t ncap = s->npages_cap * 2u;
+	uint32_t ncap = s->npages_cap * 2u, fcap;
+	uint64_t more = (uint64_t)s->npages_cap * sizeof *s->page_frame;
 	uint32_t *p;
+	int rc;
 
 	if (s->npages_cap > UINT32_MAX / 4)
 		return VM_ERR_LIMIT;
+	if (vm_mem_charge(more, "the engine's per-page state"))
+		return VM_ERR_MEMLIMIT;
+	s->charged += more;
 	p = realloc(s->page_frame, (size_t)ncap * sizeof *p);
 	if (!p)
 		return VM_ERR_NOMEM;
 	memset(p + s->npages_cap, 0xff, (size_t)(ncap - s->npages_cap) * sizeof *p);
 	s->page_frame = p;
 	s->npages_cap = ncap;
+	fcap = s->frames < ncap ? s->frames : ncap;
+	if (fcap > s->frame_cap && (rc = sim_grow_frames(s, fcap)))
+		return rc;
 	return 0;
 }
 
@@ -257,8 +337,9 @@ int sim_stream_file(const char *path, const struct trace_format *fmt,
 	while ((got = trace_read(r, buf, BATCH)) > 0) {
 		rc = sim_refs(s, buf, (size_t)got);
 		if (rc) {
-			rc = vm_fail(d, rc, "%s: %s", path, rc == VM_ERR_LIMIT ?
-				     "more than 2^31 distinct pages" : "out of memory");
+			rc = rc == VM_ERR_MEMLIMIT ? vm_mem_report(d, path) :
+				vm_fail(d, rc, "%s: %s", path, rc == VM_ERR_LIMIT ?
+					"more than 2^31 distinct pages" : "out of memory");
 			goto out;
 		}
 	}
@@ -317,19 +398,26 @@ int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,
 			ncap *= 2;
 		if (ncap > LOADED_MAX_REFS)
 			ncap = LOADED_MAX_REFS;
-		if (ncap * sizeof *lt->ids > lt->mem_limit && lt->n + n > lt->cap) {
+		if ((ncap * sizeof *lt->ids > lt->mem_limit ||
+		     vm_mem_charge((ncap - lt->cap) * sizeof *lt->ids, "the page ids")) &&
+		    lt->n + n > lt->cap) {
 			/* fit what is needed exactly before giving up */
+			char lim[96];
+
 			ncap = lt->n + n;
-			if (ncap * sizeof *lt->ids > lt->mem_limit)
-				return vm_fail(d, VM_ERR_LIMIT,
+			if (ncap * sizeof *lt->ids > lt->mem_limit ||
+			    vm_mem_charge((ncap - lt->cap) * sizeof *lt->ids, "the page ids"))
+				return vm_fail(d, VM_ERR_MEMLIMIT,
 					       "loading the trace needs more than %llu MiB "
-					       "(4 bytes per reference), more than the %llu MiB "
-					       "available; replay one policy other than opt at "
-					       "one size to stream it instead (memory bounded by "
-					       "distinct pages)",
-					       (unsigned long long)(ncap * 4 >> 20),
-					       (unsigned long long)(lt->mem_limit >> 20));
+					       "(4 bytes per reference), more than %s allows "
+					       "(%llu KiB of per-page state in use); replay one "
+					       "policy other than opt at one size to stream it "
+					       "instead (memory bounded by distinct pages)",
+					       (unsigned long long)((ncap * 4 + (1u << 20) - 1) >> 20),
+					       vm_mem_limit_name(lim, sizeof lim),
+					       (unsigned long long)(vm_mem_in_use() >> 10));
 		}
+		lt->charged += (ncap - lt->cap) * sizeof *lt->ids;
 		p = realloc(lt->ids, (size_t)ncap * sizeof *p);
 		if (!p)
 			return vm_fail(d, VM_ERR_NOMEM,
@@ -350,8 +438,9 @@ int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,
 			vpn[i] = refs[done + i].addr >> lt->page_shift;
 		rc = pagemap_get_many(m, vpn, ids, k);
 		if (rc)
-			return vm_fail(d, rc, rc == VM_ERR_LIMIT ?
-				       "more than 2^31 distinct pages" : "out of memory");
+			return rc == VM_ERR_MEMLIMIT ? vm_mem_report(d, NULL) :
+				vm_fail(d, rc, rc == VM_ERR_LIMIT ?
+					"more than 2^31 distinct pages" : "out of memory");
 		for (i = 0; i < k; i++) {
 			unsigned kind = refs[done + i].kind & 3;
 
@@ -423,22 +512,27 @@ int loaded_compute_next(struct loaded_trace *lt, struct vm_diag *d)
 	uint32_t *last;
 	uint64_t i;
 
+	uint64_t bytes = (lt->n + lt->npages) * 4;
+	char lim[96];
+
 	if (lt->next)
 		return 0;
-	if ((lt->n + lt->cap) * 4 > lt->mem_limit)
-		return vm_fail(d, VM_ERR_LIMIT,
+	if ((lt->n + lt->cap) * 4 > lt->mem_limit ||
+	    vm_mem_charge(bytes, "next-use times"))
+		return vm_fail(d, VM_ERR_MEMLIMIT,
 			       "opt needs %llu MiB for next-use times beside the %llu MiB "
-			       "of page ids, more than the %llu MiB available; try a "
+			       "of page ids, more than %s allows; try a "
 			       "streaming policy (any but opt) at one size",
 			       (unsigned long long)(lt->n * 4 >> 20),
 			       (unsigned long long)(lt->cap * 4 >> 20),
-			       (unsigned long long)(lt->mem_limit >> 20));
+			       vm_mem_limit_name(lim, sizeof lim));
 	lt->next = malloc((size_t)(lt->n ? lt->n : 1) * sizeof *lt->next);
 	last = malloc((size_t)(lt->npages ? lt->npages : 1) * sizeof *last);
 	if (!lt->next || !last) {
 		free(lt->next);
 		lt->next = NULL;
 		free(last);
+		vm_mem_release(bytes);
 		return vm_fail(d, VM_ERR_NOMEM,
 			       "out of memory for next-use times (%llu MiB)",
 			       (unsigned long long)(lt->n * 4 >> 20));
@@ -451,12 +545,15 @@ int loaded_compute_next(struct loaded_trace *lt, struct vm_diag *d)
 		last[id] = (uint32_t)i;
 	}
 	free(last);
+	vm_mem_release((uint64_t)lt->npages * 4);
+	lt->charged += lt->n * 4;
 	return 0;
 }
 
 void loaded_free(struct loaded_trace *lt)
 {
 	loaded_finish(lt);
+	vm_mem_release(lt->charged);
 	free(lt->ids);
 	free(lt->next);
 	memset(lt, 0, sizeof *lt);

@@ -21,16 +21,29 @@ static inline uint64_t pagemap_hash(uint64_t vpn, uint32_t bits)
 	return (vpn * 0x9E3779B97F4A7C15ull) >> (64 - bits);
 }
 
+/* The table's bytes, charged against the memory budget while it lives. */
+static uint64_t pagemap_bytes(uint32_t bits)
+{
+	return ((uint64_t)1 << bits) * sizeof(struct pagemap_slot);
+}
+
 int pagemap_init(struct pagemap *m)
 {
 	m->bits = PAGEMAP_MIN_BITS;
 	m->count = 0;
+	m->slots = NULL;
+	if (vm_mem_charge(pagemap_bytes(m->bits), "the page map"))
+		return VM_ERR_MEMLIMIT;
 	m->slots = calloc((size_t)1 << m->bits, sizeof *m->slots);
+	if (!m->slots)
+		vm_mem_release(pagemap_bytes(m->bits));
 	return m->slots ? 0 : VM_ERR_NOMEM;
 }
 
 void pagemap_free(struct pagemap *m)
 {
+	if (m->slots)
+		vm_mem_release(pagemap_bytes(m->bits));
 	free(m->slots);
 	m->slots = NULL;
 }
@@ -39,10 +52,15 @@ static int pagemap_grow(struct pagemap *m)
 {
 	uint32_t nbits = m->bits + 1;
 	size_t n = (size_t)1 << m->bits, mask = ((size_t)1 << nbits) - 1, i, j;
-	struct pagemap_slot *ns = calloc(mask + 1, sizeof *ns);
+	struct pagemap_slot *ns;
 
-	if (!ns)
+	if (vm_mem_charge(pagemap_bytes(nbits), "the page map"))
+		return VM_ERR_MEMLIMIT;
+	ns = calloc(mask + 1, sizeof *ns);
+	if (!ns) {
+		vm_mem_release(pagemap_bytes(nbits));
 		return VM_ERR_NOMEM;
+	}
 	for (i = 0; i < n; i++) {
 		if (!m->slots[i].id1)
 			continue;
@@ -52,6 +70,7 @@ static int pagemap_grow(struct pagemap *m)
 		ns[j] = m->slots[i];
 	}
 	free(m->slots);
+	vm_mem_release(pagemap_bytes(m->bits));
 	m->slots = ns;
 	m->bits = nbits;
 	return 0;

@@ -31,6 +31,7 @@ enum vm_status {
 	VM_ERR_NOMEM = -3,  /* an allocation failed */
 	VM_ERR_USAGE = -4,  /* a bad argument or option value */
 	VM_ERR_LIMIT = -5,  /* the input exceeds a documented limit */
+	VM_ERR_MEMLIMIT = -6, /* per-page state would pass --mem-limit (vm_mem_charge) */
 };
 
 struct vm_diag {
@@ -97,6 +98,22 @@ void outfile_abort(struct outfile *o);
  */
 #define VM_MAX_TEMPS 64
 void vm_temp_register(const char *path);
+/*
+ * Stale temporaries.  A temporary is named PATH.tmp.PID.HOST.XXXXXX: the pid
+ * of the process writing it, 8 hex digits hashing this machine's host name,
+ * and mkstemp's six characters.  A SIGKILL leaves one behind; the next run
+ * writing PATH calls vm_temp_sweep(PATH), which removes exactly the regular
+ * files of that pattern beside PATH, owned by this user and made on this host
+ * whose process no longer exists (kill(PID, 0) says ESRCH).  A live process's
+ * temporary, another host's (a shared disk), and any other name are kept.
+ * vm_temp_template(PATH) returns the malloc'd template for mkstemp.
+ */
+char *vm_temp_template(const char *path);
+void vm_temp_sweep(const char *path);
+/* mkstemp(tmpl) and vm_temp_register(tmpl) with the cleanup signals blocked
+ * in between, so no signal can leave the new file unregistered; the fd or
+ * -1 (errno set). */
+int vm_temp_create(char *tmpl);
 void vm_temp_unregister(const char *path);
 void vm_cleanup_on_signals(void);
 /* What those handlers do, for a command that catches SIGINT and SIGTERM
@@ -263,6 +280,7 @@ struct trace_stats {
 	uint64_t min_addr;           /* lowest address seen */
 	uint64_t max_addr;           /* highest address seen */
 	uint64_t max_asid;           /* highest address-space id seen */
+	uint64_t asids;              /* distinct address-space ids seen */
 	const char *format;          /* detected format name */
 	int gzip;                    /* 1 if the file was gzip-compressed */
 };
@@ -335,6 +353,7 @@ struct loaded_trace {
 	void *map;            /* vpn -> id map while loading, freed by loaded_finish */
 	uint64_t mem_limit;   /* bytes ids[] + next[] may take; set by loaded_init
 			       * to the memory available, callers may change it */
+	uint64_t charged;     /* bytes of ids[] and next[] charged (vm_mem_charge) */
 };
 
 /* Bytes of memory loaded mode may use: the limit vm_mem_limit_set() gave,
@@ -344,6 +363,30 @@ uint64_t vm_mem_available(void);
 /* A process-wide limit for loaded traces (--mem-limit), in bytes; 0 restores
  * the default (MemAvailable).  Call it before any work starts. */
 void vm_mem_limit_set(uint64_t bytes);
+
+/*
+ * The memory budget.  Every structure whose size grows with the trace's
+ * distinct pages or references (the page map, the engine's per-page and
+ * per-frame arrays, policy state, page ids, next-use times, curve stacks) is
+ * charged here before it is allocated and released when it is freed, in
+ * every mode and across threads.  The budget is --mem-limit when given, else
+ * MemAvailable read at the first charge.  vm_mem_charge() returns 0, or
+ * VM_ERR_MEMLIMIT with nothing charged; it remembers (per thread) what asked,
+ * so a caller without the details can still explain with vm_mem_report().
+ */
+int vm_mem_charge(uint64_t bytes, const char *what);
+void vm_mem_release(uint64_t bytes);
+uint64_t vm_mem_in_use(void);
+/* "--mem-limit 100M", or "the 812 MiB available (MemAvailable)", into buf */
+const char *vm_mem_limit_name(char *buf, size_t n);
+/* d: "PREFIX: WHAT needs N MiB more than --mem-limit 100M allows (M MiB of
+ * per-page state in use)" for this thread's last failed charge; returns
+ * VM_ERR_MEMLIMIT.  prefix may be NULL. */
+int vm_mem_report(struct vm_diag *d, const char *prefix);
+
+/* CPUs this process may run on: the affinity mask (sched_getaffinity), else
+ * the online processors, at least 1.  --jobs larger than this is capped. */
+unsigned vm_cpus_available(void);
 
 int loaded_init(struct loaded_trace *lt, uint32_t page_shift, struct vm_diag *d);
 int loaded_add(struct loaded_trace *lt, const struct ref *refs, size_t n,

@@ -14,7 +14,8 @@ int trace_stat(const char *path, const struct trace_format *fmt, uint32_t page_s
 {
 	enum { BATCH = 4096 };
 	struct trace_reader *r = NULL;
-	struct pagemap map = { 0 };
+	struct pagemap map = { 0 }, asids = { 0 };
+	uint32_t last_asid = 0;
 	struct ref *buf = NULL;
 	uint32_t id;
 	int is_new, rc;
@@ -30,8 +31,9 @@ int trace_stat(const char *path, const struct trace_format *fmt, uint32_t page_s
 	st->format = r->fmt->name;
 	st->gzip = stream_is_gzip(r->s);
 	buf = malloc(BATCH * sizeof *buf);
-	if (!buf || pagemap_init(&map)) {
-		rc = vm_fail(d, VM_ERR_NOMEM, "out of memory");
+	if (!buf || (rc = pagemap_init(&map)) || (rc = pagemap_init(&asids))) {
+		rc = rc == VM_ERR_MEMLIMIT ? vm_mem_report(d, path) :
+			vm_fail(d, VM_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	while ((got = trace_read(r, buf, BATCH)) > 0) {
@@ -47,10 +49,20 @@ int trace_stat(const char *path, const struct trace_format *fmt, uint32_t page_s
 				st->max_addr = x->addr;
 			if (x->asid > st->max_asid)
 				st->max_asid = x->asid;
+			/* distinct ids, not the highest + 1 ({0, 7} are 2); the
+			 * same id as the reference before costs no probe */
+			if ((x->asid != last_asid || st->refs + (uint64_t)i == 0) &&
+			    (rc = pagemap_get(&asids, x->asid, &id, &is_new))) {
+				rc = rc == VM_ERR_MEMLIMIT ? vm_mem_report(d, path) :
+					vm_fail(d, rc, "%s: out of memory", path);
+				goto out;
+			}
+			last_asid = x->asid;
 			rc = pagemap_get(&map, x->addr >> page_shift, &id, &is_new);
 			if (rc) {
-				rc = vm_fail(d, rc, "%s: %s", path, rc == VM_ERR_LIMIT ?
-					     "more than 2^31 distinct pages" : "out of memory");
+				rc = rc == VM_ERR_MEMLIMIT ? vm_mem_report(d, path) :
+					vm_fail(d, rc, "%s: %s", path, rc == VM_ERR_LIMIT ?
+						"more than 2^31 distinct pages" : "out of memory");
 				goto out;
 			}
 		}
@@ -66,9 +78,11 @@ int trace_stat(const char *path, const struct trace_format *fmt, uint32_t page_s
 	if (st->refs == 0)
 		st->min_addr = 0;
 	st->distinct_pages = map.count;
+	st->asids = asids.count;
 	rc = 0;
 out:
 	pagemap_free(&map);
+	pagemap_free(&asids);
 	free(buf);
 	trace_close(r);
 	return rc;

@@ -19,7 +19,7 @@
  * header, so an empty file forced to native is an error too.  A native trace
  * of 0 references (header and empty index) is of course valid.
  *
- * Writers write to PATH.tmp.XXXXXX (mkstemp, same directory, so rename() is
+ * Writers write to PATH.tmp.PID.HOST.XXXXXX (mkstemp, same directory, so rename() is
  * atomic) and rename it onto PATH only in trace_writer_close(), after a
  * successful flush and fsync; trace_writer_abort() unlinks it.  Two
  * exceptions: when PATH exists and is not a regular file (/dev/null, a FIFO)
@@ -255,7 +255,6 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 {
 	struct trace_writer *w;
 	struct stat sb;
-	size_t plen;
 	mode_t mask;
 	char *real;
 	int fd = -1, gzfd, rc;
@@ -302,14 +301,9 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 			w->path = real;
 			path = real;
 		}
-		plen = strlen(path) + sizeof ".tmp.XXXXXX";
-		w->tmp = malloc(plen);
-		if (!w->tmp) {
-			rc = vm_fail(d, VM_ERR_NOMEM, "%s: out of memory", path);
-			goto fail;
-		}
-		snprintf(w->tmp, plen, "%s.tmp.XXXXXX", path);
-		fd = mkstemp(w->tmp);
+		vm_temp_sweep(path); /* a killed run's leftovers (replay.h) */
+		w->tmp = vm_temp_template(path);
+		fd = vm_temp_create(w->tmp);
 		if (fd < 0) {
 			rc = vm_fail(d, VM_ERR_IO, "%s: cannot create %s: %s", path,
 				     w->tmp, strerror(errno));
@@ -317,7 +311,6 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 			w->tmp = NULL;
 			goto fail;
 		}
-		vm_temp_register(w->tmp);
 		/* mkstemp makes 0600; give the output the usual 0666 & ~umask
 		 * (reading the umask means setting it back at once) */
 		mask = umask(0);

@@ -2,12 +2,16 @@
  * util.c - diagnostics, the one allocation path allowed to give up, and the
  * number parsers every command-line option and text format shares.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <ctype.h>
+#include <sched.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -146,9 +150,87 @@ int ilog2_exact(uint64_t v)
 	return __builtin_ctzll(v);
 }
 
+/* 8 hex digits for this host (FNV-1a of its name), so a shared disk keeps
+ * another machine's temporaries: their pids mean nothing here. */
+static uint32_t host_hash(void)
+{
+	char h[256] = "";
+	uint32_t x = 2166136261u;
+	const char *p;
+
+	gethostname(h, sizeof h - 1);
+	for (p = h; *p; p++)
+		x = (x ^ (unsigned char)*p) * 16777619u;
+	return x;
+}
+
+char *vm_temp_template(const char *path)
+{
+	size_t n = strlen(path) + sizeof ".tmp.4294967295.ffffffff.XXXXXX";
+	char *t = xmalloc(n);
+
+	snprintf(t, n, "%s.tmp.%ld.%08x.XXXXXX", path, (long)getpid(), host_hash());
+	return t;
+}
+
+/* The pid in NAME if it is exactly BASE.tmp.PID.HOST.XXXXXX for this host. */
+static long stale_pid(const char *name, const char *base, size_t blen, uint32_t host)
+{
+	const char *p = name + blen;
+	char hex[9];
+	long pid = 0;
+	int i;
+
+	if (strncmp(name, base, blen) != 0 || strncmp(p, ".tmp.", 5) != 0)
+		return 0;
+	for (p += 5; *p >= '0' && *p <= '9' && pid < 100000000; p++)
+		pid = pid * 10 + (*p - '0');
+	if (pid <= 0 || *p++ != '.')
+		return 0;
+	snprintf(hex, sizeof hex, "%08x", host);
+	if (strncmp(p, hex, 8) != 0 || p[8] != '.')
+		return 0;
+	for (p += 9, i = 0; i < 6; i++, p++)
+		if (!isalnum((unsigned char)*p))
+			return 0;
+	return *p ? 0 : pid;
+}
+
+void vm_temp_sweep(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char *dir = slash ? xstrdup(path) : xstrdup(".");
+	uint32_t host = host_hash();
+	size_t blen = strlen(base);
+	struct dirent *e;
+	struct stat st;
+	DIR *dp;
+	long pid;
+
+	if (slash)
+		dir[slash - path ? slash - path : 1] = 0; /* "/x": the root */
+	dp = blen ? opendir(dir) : NULL;
+	while (dp && (e = readdir(dp)) != NULL) {
+		char *full;
+		size_t n;
+
+		pid = stale_pid(e->d_name, base, blen, host);
+		if (!pid || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		n = strlen(dir) + strlen(e->d_name) + 2;
+		full = xmalloc(n);
+		snprintf(full, n, "%s/%s", dir, e->d_name);
+		if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			unlink(full);
+		free(full);
+	}
+	if (dp)
+		closedir(dp);
+	free(dir);
+}
+
 int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 {
-	size_t n;
 	int fd;
 
 	struct stat st;
@@ -166,11 +248,10 @@ int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 		o->owned = 1;
 		return 0;
 	}
-	n = strlen(path) + sizeof ".tmp.XXXXXX";
+	vm_temp_sweep(path);
 	o->path = xstrdup(path);
-	o->tmp = xmalloc(n);
-	snprintf(o->tmp, n, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(o->tmp);
+	o->tmp = vm_temp_template(path);
+	fd = vm_temp_create(o->tmp);
 	if (fd < 0) {
 		int e = errno;
 
@@ -179,7 +260,6 @@ int outfile_open(struct outfile *o, const char *path, struct vm_diag *d)
 		memset(o, 0, sizeof *o);
 		return vm_fail(d, VM_ERR_IO, "%s: cannot create: %s", path, strerror(e));
 	}
-	vm_temp_register(o->tmp);
 	/* mkstemp makes the file 0600; results are ordinary files, 0666 & ~umask
 	 * (reading the umask means setting it, so set it straight back) */
 	mask = umask(0);
@@ -253,6 +333,26 @@ void outfile_abort(struct outfile *o)
  */
 static const char *volatile vm_temps[VM_MAX_TEMPS];
 
+int vm_temp_create(char *tmpl)
+{
+	sigset_t block, old;
+	int fd, e;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	fd = mkstemp(tmpl);
+	e = errno;
+	if (fd >= 0)
+		vm_temp_register(tmpl);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return fd;
+}
+
 void vm_temp_register(const char *path)
 {
 	size_t i;
@@ -323,10 +423,92 @@ void vm_cleanup_on_signals(void)
 /* The --mem-limit of this run, 0 when none was given.  Set once by the
  * command line before any work starts, read by loaded_init(). */
 static uint64_t vm_mem_limit_bytes;
+static uint64_t vm_mem_budget;  /* the limit vm_mem_charge() keeps; 0 = not read yet */
 
 void vm_mem_limit_set(uint64_t bytes)
 {
 	vm_mem_limit_bytes = bytes;
+	vm_mem_budget = bytes; /* 0: MemAvailable, read again at the next charge */
+}
+
+static uint64_t vm_mem_used;    /* bytes charged now, all threads */
+static _Thread_local struct {
+	const char *what;  /* the last refused charge: what asked */
+	uint64_t bytes;    /* and how much */
+} vm_mem_last;
+
+int vm_mem_charge(uint64_t bytes, const char *what)
+{
+	uint64_t lim = __atomic_load_n(&vm_mem_budget, __ATOMIC_RELAXED), used;
+
+	if (!lim) {
+		lim = vm_mem_available();
+		__atomic_store_n(&vm_mem_budget, lim, __ATOMIC_RELAXED);
+	}
+	used = __atomic_add_fetch(&vm_mem_used, bytes, __ATOMIC_RELAXED);
+	if (used < bytes || used > lim) {
+		__atomic_sub_fetch(&vm_mem_used, bytes, __ATOMIC_RELAXED);
+		vm_mem_last.what = what;
+		vm_mem_last.bytes = bytes;
+		return VM_ERR_MEMLIMIT;
+	}
+	return 0;
+}
+
+void vm_mem_release(uint64_t bytes)
+{
+	__atomic_sub_fetch(&vm_mem_used, bytes, __ATOMIC_RELAXED);
+}
+
+uint64_t vm_mem_in_use(void)
+{
+	return __atomic_load_n(&vm_mem_used, __ATOMIC_RELAXED);
+}
+
+static unsigned long long mib_up(uint64_t b)
+{
+	return (unsigned long long)((b >> 20) + ((b & ((1u << 20) - 1)) != 0));
+}
+
+const char *vm_mem_limit_name(char *buf, size_t n)
+{
+	uint64_t v = vm_mem_limit_bytes, b = __atomic_load_n(&vm_mem_budget, __ATOMIC_RELAXED);
+
+	if (!v)
+		snprintf(buf, n, "the %llu MiB available (MemAvailable; see --mem-limit)",
+			 (unsigned long long)((b ? b : vm_mem_available()) >> 20));
+	else if (v % (1ull << 30) == 0)
+		snprintf(buf, n, "--mem-limit %lluG", (unsigned long long)(v >> 30));
+	else if (v % (1ull << 20) == 0)
+		snprintf(buf, n, "--mem-limit %lluM", (unsigned long long)(v >> 20));
+	else if (v % (1ull << 10) == 0)
+		snprintf(buf, n, "--mem-limit %lluK", (unsigned long long)(v >> 10));
+	else
+		snprintf(buf, n, "--mem-limit %llu", (unsigned long long)v);
+	return buf;
+}
+
+int vm_mem_report(struct vm_diag *d, const char *prefix)
+{
+	char lim[96];
+
+	return vm_fail(d, VM_ERR_MEMLIMIT, "%s%s%s needs %llu MiB more than %s allows "
+		       "(%llu MiB of per-page state in use)",
+		       prefix ? prefix : "", prefix ? ": " : "",
+		       vm_mem_last.what ? vm_mem_last.what : "the trace's per-page state",
+		       mib_up(vm_mem_last.bytes), vm_mem_limit_name(lim, sizeof lim),
+		       mib_up(vm_mem_in_use()));
+}
+
+unsigned vm_cpus_available(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
 }
 
 uint64_t vm_mem_available(void)

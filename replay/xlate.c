@@ -927,6 +927,8 @@ static int xrun_chunk(struct xrun *r, const uint32_t *ids, const uint64_t *ibits
 	}
 	/* 2. the paging model */
 	rc = sim_ids(r->sim, ids, next, n);
+	if (rc == VM_ERR_MEMLIMIT)
+		return vm_mem_report(d, NULL);
 	if (rc)
 		return vm_fail(d, rc, rc == VM_ERR_LIMIT ? "more than 2^31 distinct pages"
 							 : "out of memory");

@@ -11,7 +11,10 @@
 #     byte offset), against the case's pattern;
 #   - that nothing is left behind: no new file at all in the scratch folder
 #     for a failing case (no output, no temporary);
-#   - that nothing hangs (timeout 20 s) or allocates without bound: every
+#   - that nothing hangs or allocates without bound: every case has a
+#     timeout of 100 times what normal runs of the script's own inputs took
+#     on this machine just before (at least 20 s), so a loaded machine or a
+#     sanitizer build scales it up and a hang is still caught; and every
 #     case runs under `ulimit -v` of 200 MB (a 2^60-reference header, a 64 MB
 #     line and a block claiming 16 MiB all fit in that), except under the
 #     sanitizers, whose shadow memory cannot start inside such a limit.
@@ -31,7 +34,7 @@ DOC=$(cd "$(dirname "$0")" && pwd)/hostile.md
 . "$(dirname "$0")/lib.sh"
 H=$T/.hostile                  # bookkeeping, outside what the cases may touch
 mkdir -p "$H"
-TIMEOUT=20
+TIMEOUT=20                     # until measured below, once the inputs exist
 VMEM=200000                    # KiB for ulimit -v
 
 # Under ASan/UBSan the binary cannot start inside a small ulimit -v.
@@ -186,6 +189,19 @@ idx=$off
 check "native test trace: 3 blocks, then the index" "${#blocks[*]} $(head -c $((idx + 4)) n.vmt | tail -c 4)" "3 VIDX"
 b1=${blocks[1]}
 nrefs=$(u32 n.vmt 24)
+
+# The hang limit: 100 times a normal run of the inputs the cases corrupt
+# (the native trace, the gzip'd and plain text, through stat, replay and
+# opt), timed now with this binary on this machine, and at least 20 s.
+t0=${EPOCHREALTIME/[.,]/}
+"$VMSIM" stat n.vmt -q >/dev/null 2>&1
+"$VMSIM" replay n.vmt -p opt,lru -n 4 -q -o /dev/null 2>&1
+"$VMSIM" convert lines.txt.gz -o "$H/conv.vmt" -q 2>&1
+"$VMSIM" replay lines.txt -p fifo -n 4 -q -o /dev/null 2>&1
+t1=${EPOCHREALTIME/[.,]/}
+TIMEOUT=$(( (t1 - t0) / 10000 ))          # microseconds x 100, in seconds
+[ "$TIMEOUT" -ge 20 ] || TIMEOUT=20
+echo "hang limit: $TIMEOUT s (normal runs took $(( (t1 - t0) / 1000 )) ms)"
 
 # ------------------------------------------------------------------ cases
 
@@ -380,7 +396,7 @@ hcase text-malformed "a word where an address belongs" 1 \
 # -- loaded mode beyond the memory it may use
 "$VMSIM" gen -w uniform --pages 1000 --refs 1000000 -o big.vmt -q
 hcase loaded-over-limit "1M references (4 MB of page ids) under --mem-limit 1M" 1 \
-	'loading the trace needs more than 1 MiB.*replay one policy other than opt at one size to stream it' -- \
+	'loading the trace needs more than 1 MiB .*more than --mem-limit 1M allows.*replay one policy other than opt at one size to stream it' -- \
 	"$VMSIM" replay big.vmt -p lru,fifo -n 100 --mem-limit 1M -o r.csv
 hcase streamed-over-limit "the same trace, one streaming configuration" 0 '' -- \
 	"$VMSIM" replay big.vmt -p lru -n 100 --mem-limit 1M -q
@@ -388,8 +404,27 @@ hcase curve-over-limit "the same trace through curve" 1 \
 	'loading the trace needs more than 1 MiB.*to stream it' -- \
 	"$VMSIM" curve big.vmt -n 10:100:10 --mem-limit 1M -o c.csv
 hcase opt-over-limit "OPT's next-use times beyond --mem-limit 6M" 1 \
-	'opt needs 3 MiB for next-use times beside the 4 MiB of page ids, more than the 6 MiB' -- \
+	'opt needs 3 MiB for next-use times beside the 4 MiB of page ids, more than --mem-limit 6M allows' -- \
 	"$VMSIM" replay big.vmt -p opt -n 100 --mem-limit 6M
+
+# -- memories, sizes and budgets far beyond what a tiny trace can use
+hcase frames-2e31 "12 references to 5 pages in a memory of 2^31 - 1 frames (per-frame state sized by the pages seen)" 0 '' -- \
+	"$VMSIM" replay belady.txt -p fifo,lru,lfu -n 2147483647 -s 1 -q -f csv
+hcase frames-2e31-stream "the same, streaming one policy" 0 '' -- \
+	"$VMSIM" replay belady.txt -p clock -n 2147483647 -s 1 -q -f csv
+hcase curve-1e8-sizes "a curve over 10^8 sizes" 2 \
+	"frames '1:100000000': more than 1048576 sizes" -- \
+	"$VMSIM" curve belady.txt -n 1:100000000 -s 1
+hcase curve-beyond-footprint "a curve over 10000 sizes of a 5-page trace (sizes past 5 copied, not run)" 0 '' '^./c.csv$' -- \
+	"$VMSIM" curve belady.txt -p fifo,clock -n 1:10000 -s 1 -q -f csv -o c.csv
+rm -f c.csv
+seq 1 200000 >many.txt
+hcase mem-limit-pagemap "200000 distinct pages under --mem-limit 1M (the page map counts, streaming too)" 1 \
+	'many.txt: the page map needs 1 MiB more than --mem-limit 1M allows' -- \
+	"$VMSIM" replay many.txt -s 1 -p clock -n 100000 --mem-limit 1M -o r.csv
+hcase mem-limit-stat "the same through stat" 1 \
+	'many.txt: the page map needs 1 MiB more than --mem-limit 1M allows' -- \
+	"$VMSIM" stat many.txt -s 1 --mem-limit 1M
 
 # -- CSV files (check, plot, merge)
 "$VMSIM" replay belady.txt -p fifo,lru -n 3,4 -s 1 -f csv -o base.csv

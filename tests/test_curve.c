@@ -682,6 +682,43 @@ static void test_stop_and_empty(void **state)
 	loaded_free(&lt);
 }
 
+/* The one-pass curves charge their stacks against the memory budget: a
+ * limit that the loaded trace fits in but the stack does not fails with the
+ * limit named, and every charge is given back. */
+static void test_mem_budget(void **state)
+{
+	enum { N = 20000 };
+	static const uint32_t sizes[] = { 1, 100, 5000 };
+	uint64_t *pages = malloc(N * sizeof *pages), base;
+	struct engine_stats st[3];
+	struct loaded_trace lt;
+	struct vm_diag d = { 0 };
+	int i;
+
+	(void)state;
+	assert_non_null(pages);
+	for (i = 0; i < N; i++)
+		pages[i] = (uint64_t)i * 7919 % 9973; /* 9973 distinct pages */
+	base = vm_mem_in_use();
+	load_pages(&lt, pages, NULL, N);
+	assert_int_equal(loaded_compute_next(&lt, &d), 0);
+	/* ids and next-use times of 64 KiB-rounded arrays: about 340 KB; the
+	 * LRU stack of ~10000 pages needs ~200 KB more, the OPT stack ~120 KB */
+	vm_mem_limit_set(vm_mem_in_use() + 64 * 1024);
+	assert_int_equal(curve_lru(&lt, sizes, 3, st, NULL, &d), VM_ERR_MEMLIMIT);
+	assert_non_null(strstr(d.msg, "the LRU curve's stack needs"));
+	assert_non_null(strstr(d.msg, "allows"));
+	assert_int_equal(curve_opt(&lt, sizes, 3, st, NULL, &d), VM_ERR_MEMLIMIT);
+	assert_non_null(strstr(d.msg, "the OPT curve's stack needs"));
+	vm_mem_limit_set(0);
+	assert_int_equal(curve_lru(&lt, sizes, 3, st, NULL, &d), 0);
+	assert_int_equal(curve_opt(&lt, sizes, 3, st, NULL, &d), 0);
+	assert_true(st[2].faults >= 9973); /* at least once per page */
+	loaded_free(&lt);
+	assert_int_equal(vm_mem_in_use(), base);
+	free(pages);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -697,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_opt_methods),
 		cmocka_unit_test(test_threads_deterministic),
 		cmocka_unit_test(test_stop_and_empty),
+		cmocka_unit_test(test_mem_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

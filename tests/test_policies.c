@@ -14,6 +14,12 @@
  *   properties  OPT never faults more than any policy; LRU and OPT never
  *               fault more with more frames; compulsory == distinct pages;
  *               hits + faults == refs; random is reproducible from its seed
+ *   frames beyond pages  a policy grown frame by frame makes the choices of
+ *               one created at full size, victim for victim; any memory of
+ *               at least the distinct pages gives the row of exactly the
+ *               distinct pages, loaded and streaming, for every policy and
+ *               up to 2^31 - 1 frames; streaming across the engine's growth
+ *               of per-frame state equals loaded
  *
  * Adding a policy: one line in policy_table below (and teach naive.c).
  */
@@ -256,10 +262,16 @@ static void run_stepwise(const struct trace *tr, const struct policy_ops *ops,
  * frame for frame apart from the engine.  Next-use times come from a forward
  * scan, dirtiness and counters as in the engine.
  */
+/* When nonzero, drive() creates the policy for this many frames (at most
+ * frames) and grows it, doubling, whenever every allocated frame is full and
+ * more remain: the engine's way with memories larger than the pages seen. */
+static uint32_t drive_start;
+
 static void drive(const struct policy_ops *ops, const struct trace *tr,
 		  uint32_t frames, uint64_t seed, uint64_t k, struct naive_result *r)
 {
 	struct policy_params pp = { .frames = frames, .seed = seed, .lfu_aging = k };
+	uint32_t cap = drive_start && drive_start < frames ? drive_start : frames;
 	uint64_t *frame_page = calloc(frames, sizeof *frame_page);
 	unsigned char *dirty = calloc(frames, 1);
 	uint64_t *seen = calloc(tr->n ? tr->n : 1, sizeof *seen), next;
@@ -271,6 +283,9 @@ static void drive(const struct policy_ops *ops, const struct trace *tr,
 	assert_non_null(dirty);
 	assert_non_null(seen);
 	r->refs = r->hits = r->faults = r->compulsory = r->evictions = r->writebacks = 0;
+	if (!k && (ops->flags & POLICY_AGING))
+		pp.lfu_aging = lfu_default_aging(frames); /* as the engine does */
+	pp.frames = cap;
 	assert_int_equal(ops->create(&st, &pp), 0);
 	for (t = 0; t < tr->n; t++) {
 		r->refs++;
@@ -298,8 +313,13 @@ static void drive(const struct policy_ops *ops, const struct trace *tr,
 				r->compulsory++;
 			}
 			if (used < frames) {
+				if (used == cap) {
+					cap = cap * 2 < frames ? cap * 2 : frames;
+					assert_int_equal(ops->grow(st, cap), 0);
+				}
 				f = used++;
 			} else {
+				assert_int_equal(cap, frames);
 				f = ops->victim(st, t);
 				assert_true(f < frames);
 				r->evictions++;
@@ -1067,6 +1087,128 @@ static void test_opt_needs_future(void **state)
 	loaded_free(&lt);
 }
 
+/* A policy created small and grown as frames fill chooses exactly as one
+ * created at full size: the same frame for every reference. */
+static void test_grow_equals_create(void **state)
+{
+	enum { TRACES = 40 };
+	static const uint32_t starts[] = { 1, 3, 16 };
+	uint64_t x = 4242;
+	struct naive_result a, b;
+	struct trace tr;
+	uint32_t frames;
+	size_t i, p, s;
+
+	(void)state;
+	for (i = 0; i < TRACES; i++) {
+		size_t n = 1 + tbelow(&x, 1500);
+		uint32_t npages = 1 + tbelow(&x, 120);
+
+		memset(&tr, 0, sizeof tr);
+		trace_gen(&tr, &x, n, npages, (enum mix)(i % MIX_COUNT));
+		frames = 1 + tbelow(&x, npages + 10);
+		for (p = 0; p < NPOLICIES; p++)
+			for (s = 0; s < sizeof starts / sizeof starts[0]; s++) {
+				memset(&a, 0, sizeof a);
+				memset(&b, 0, sizeof b);
+				a.frame_at = calloc(n, sizeof *a.frame_at);
+				b.frame_at = calloc(n, sizeof *b.frame_at);
+				assert_non_null(a.frame_at);
+				assert_non_null(b.frame_at);
+				drive_start = 0;
+				drive(policy_table[p], &tr, frames, 7, 0, &a);
+				drive_start = starts[s];
+				drive(policy_table[p], &tr, frames, 7, 0, &b);
+				drive_start = 0;
+				if (memcmp(a.frame_at, b.frame_at, n * sizeof *a.frame_at))
+					fail_msg("trace %zu %s frames=%u: grown from %u chooses "
+						 "other frames than created at full size", i,
+						 policy_table[p]->name, frames, starts[s]);
+				assert_int_equal(a.faults, b.faults);
+				free(a.frame_at);
+				free(b.frame_at);
+			}
+		trace_free(&tr);
+	}
+}
+
+static void assert_same_stats(const struct engine_stats *want,
+			      const struct engine_stats *got, const char *what,
+			      const char *policy, uint32_t frames)
+{
+	if (want->refs != got->refs || want->hits != got->hits ||
+	    want->faults != got->faults || want->compulsory != got->compulsory ||
+	    want->evictions != got->evictions || want->writebacks != got->writebacks ||
+	    want->distinct_pages != got->distinct_pages ||
+	    memcmp(want->by_kind, got->by_kind, sizeof want->by_kind))
+		fail_msg("%s %s frames=%u: faults/evictions/writebacks %llu/%llu/%llu, "
+			 "want %llu/%llu/%llu", what, policy, frames,
+			 (unsigned long long)got->faults, (unsigned long long)got->evictions,
+			 (unsigned long long)got->writebacks,
+			 (unsigned long long)want->faults, (unsigned long long)want->evictions,
+			 (unsigned long long)want->writebacks);
+}
+
+/*
+ * Property: for any frames >= the distinct pages D, the row equals the row at
+ * D (only the frames column, and lfu_aging derived from it, differ: they are
+ * not in engine_stats), for every policy, loaded and streaming, up to the
+ * largest memory the engine takes.  D above 1024 makes streaming grow its
+ * per-frame state while running; there streaming must also equal loaded at
+ * sizes below D, where the policy is grown and then evicts.
+ */
+static void test_frames_beyond_pages(void **state)
+{
+	static const uint32_t pages[] = { 5, 300, 2600 };
+	uint64_t x = 777;
+	struct engine_stats at_d, st;
+	struct loaded_trace lt;
+	struct trace tr;
+	size_t i, p, f;
+
+	(void)state;
+	for (i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+		uint32_t D;
+
+		memset(&tr, 0, sizeof tr);
+		trace_gen(&tr, &x, pages[i] * 6, pages[i], (enum mix)(i % MIX_COUNT));
+		D = tr.distinct;
+		load(&lt, &tr);
+		for (p = 0; p < NPOLICIES; p++) {
+			const struct policy_ops *o = policy_table[p];
+			const uint32_t beyond[] = { D + 1, 2 * D + 3, 1u << 20, 0x7fffffffu };
+			const uint32_t below[] = { 1100, 2049, D > 1 ? D - 1 : 1 };
+
+			run_loaded(&lt, o, D, 3, 0, &at_d);
+			assert_int_equal(at_d.faults, D);
+			for (f = 0; f < sizeof beyond / sizeof beyond[0]; f++) {
+				run_loaded(&lt, o, beyond[f], 3, 0, &st);
+				assert_same_stats(&at_d, &st, "loaded", o->name, beyond[f]);
+				if (o->flags & POLICY_NEEDS_FUTURE)
+					continue;
+				run_stream(&tr, o, beyond[f], 3, 0, 1000, &st);
+				assert_same_stats(&at_d, &st, "stream", o->name, beyond[f]);
+			}
+			if (o->flags & POLICY_NEEDS_FUTURE)
+				continue;
+			run_stream(&tr, o, D, 3, 0, 4096, &st);
+			assert_same_stats(&at_d, &st, "stream at D", o->name, D);
+			for (f = 0; D > 1024 && f < sizeof below / sizeof below[0]; f++) {
+				struct engine_stats want;
+
+				run_loaded(&lt, o, below[f], 3, 0, &want);
+				run_stream(&tr, o, below[f], 3, 0, 333, &st);
+				assert_same_stats(&want, &st, "stream (grown) vs loaded", o->name,
+						  below[f]);
+			}
+		}
+		loaded_free(&lt);
+		trace_free(&tr);
+	}
+	/* nothing stays charged against the memory budget */
+	assert_int_equal(vm_mem_in_use(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1087,6 +1229,8 @@ int main(void)
 		cmocka_unit_test(test_properties),
 		cmocka_unit_test(test_random_seeds),
 		cmocka_unit_test(test_opt_needs_future),
+		cmocka_unit_test(test_grow_equals_create),
+		cmocka_unit_test(test_frames_beyond_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

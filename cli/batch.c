@@ -207,7 +207,7 @@ static int batch_cli_run(struct args *a)
 	uint64_t jobs, maxc, threads;
 	size_t n = 0, i, ndone = 0, pending, first = 0, last = 0;
 	char *dir = NULL;
-	unsigned ncpu = cli_cpus_available();
+	unsigned ncpu = vm_cpus_available();
 	int rc, run_rc, join = cli_flag(a, "join"), planning = cli_arg(a, "plan") != NULL;
 
 	if ((rc = cli_u64(a, "jobs", &jobs)) || (rc = cli_u64(a, "max-cells", &maxc)) ||

@@ -96,10 +96,6 @@ int cli_collect_check_tools(const char *valgrind, char *vpath, size_t n, const c
 int cli_write_table_or_stderr(const struct args *a, const struct table *t,
 			      enum report_format rf);
 
-/* The CPUs this process may use: its affinity mask, capped by a cgroup v2
- * cpu.max quota (cli/cpus.c); at least 1. */
-unsigned cli_cpus_available(void);
-
 /* "vmsim replay", for messages */
 extern const char *cli_cmd_name;
 

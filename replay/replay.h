@@ -384,8 +384,9 @@ const char *vm_mem_limit_name(char *buf, size_t n);
  * VM_ERR_MEMLIMIT.  prefix may be NULL. */
 int vm_mem_report(struct vm_diag *d, const char *prefix);
 
-/* CPUs this process may run on: the affinity mask (sched_getaffinity), else
- * the online processors, at least 1.  --jobs larger than this is capped. */
+/* CPUs this process may use (cpus.c): the affinity mask (sched_getaffinity),
+ * capped by a cgroup v2 cpu.max quota, at least 1.  -j 0 means this many;
+ * --jobs larger than this is capped. */
 unsigned vm_cpus_available(void);
 
 int loaded_init(struct loaded_trace *lt, uint32_t page_shift, struct vm_diag *d);

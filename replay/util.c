@@ -2,9 +2,7 @@
  * util.c - diagnostics, the one allocation path allowed to give up, and the
  * number parsers every command-line option and text format shares.
  */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <ctype.h>
-#include <sched.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -498,17 +496,6 @@ int vm_mem_report(struct vm_diag *d, const char *prefix)
 		       vm_mem_last.what ? vm_mem_last.what : "the trace's per-page state",
 		       mib_up(vm_mem_last.bytes), vm_mem_limit_name(lim, sizeof lim),
 		       mib_up(vm_mem_in_use()));
-}
-
-unsigned vm_cpus_available(void)
-{
-	cpu_set_t set;
-	long n;
-
-	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-		return (unsigned)CPU_COUNT(&set);
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (unsigned)n : 1;
 }
 
 uint64_t vm_mem_available(void)

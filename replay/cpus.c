@@ -1,5 +1,5 @@
 /*
- * cli/cpus.c - how many CPUs this process may use, for `-j 0`.
+ * cpus.c - how many CPUs this process may use, for `-j 0`.
  *
  * Not the CPUs the machine has (sysconf(_SC_NPROCESSORS_ONLN)): a Slurm task
  * of one CPU on a 64-core node, a container limited to two, or a run under
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "replay.h"
 
 /* The cgroup v2 CPU quota in CPUs (rounded up), 0 if there is none. */
 static unsigned cgroup_cpus(void)
@@ -66,7 +66,7 @@ static unsigned cgroup_cpus(void)
 	return cpus;
 }
 
-unsigned cli_cpus_available(void)
+unsigned vm_cpus_available(void)
 {
 	unsigned n = 0, q;
 	cpu_set_t set;

@@ -221,8 +221,34 @@ int csv_merge(struct csv *out, const struct csv *in, size_t n, struct vm_diag *d
 
 /* ---------------------------------------------------------- figures (plot.c) */
 
+/* ------------------------------------------------- column labels (labels.c) */
+
+/* How an axis of a column is drawn (labels.c explains each). */
+enum col_kind {
+	COL_KIND_COUNT, /* events: a linear axis starts at 0 */
+	COL_KIND_RATE,  /* a fraction: the axis stays in [0, 1] */
+	COL_KIND_BYTES, /* bytes: KiB, MiB, GiB ticks */
+	COL_KIND_SIZE,  /* a configuration size: frames, entries, ways */
+	COL_KIND_VALUE, /* any other number */
+};
+
+struct col_label {
+	const char *col;     /* column name */
+	const char *label;   /* for a person: "TLB misses" */
+	const char *unit;    /* "count", "ns", "bytes"...; NULL for none */
+	enum col_kind kind;  /* how an axis of it is drawn */
+};
+
+/* The table's entry for col, or NULL. */
+const struct col_label *col_label_find(const char *col);
+/* col's kind, by the table or by its suffix (*_misses, *_rate, *_bytes...). */
+enum col_kind col_kind_of(const char *col);
+/* "TLB misses (count)" into buf (the column name itself when unknown). */
+const char *col_label_text(const char *col, char *buf, size_t n);
+
 struct plot_opts {
-	const char *x;          /* x column; NULL = "frames" */
+	const char *x;          /* x column, or "memory" (memory_bytes, else
+				 * frames x page_size); NULL = "frames" */
 	const char *metric;     /* "hit-rate", "faults", "miss-ratio" or a column */
 	const char *title;      /* NULL: made from the traces and the metric */
 	int log_x;              /* logarithmic x axis */
@@ -231,6 +257,12 @@ struct plot_opts {
 	const char *series;     /* comma list of columns that split series; NULL: found */
 	int render;             /* 0: write the .gp and .dat only */
 	const char *gnuplot;    /* program to run; NULL = "gnuplot" */
+	const char *facet;      /* column: one panel per value (multiplot, shared
+				 * axes, one key); NULL: one panel */
+	/* called with a warning for a person (points a log axis dropped, too
+	 * many series); may be NULL */
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;         /* for note */
 };
 
 /* The image types plot_write can make, from out's extension: "png svg pdf". */
@@ -239,7 +271,9 @@ const char *plot_formats(void);
  * Draw metric against x, one series per policy (and per other configuration
  * column that varies), each policy with its fixed colour and marker.  Writes
  * OUT.gp and OUT.dat beside out (OUT = out without its extension), then runs
- * gnuplot to make out; every file appears complete or not at all.
+ * gnuplot to make out; every file appears complete or not at all.  OUT.gp
+ * and OUT.dat do not depend on out's type, so x.png then x.pdf leave the
+ * same two files.  An output that is the same file as c's input is refused.
  */
 int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 	       struct vm_diag *d);

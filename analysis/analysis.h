@@ -15,7 +15,7 @@
 enum col_type {
 	COL_STR, /* text; CSV-quoted when needed, JSON string */
 	COL_U64, /* unsigned integer */
-	COL_F64, /* real number, printed with 6 decimals */
+	COL_F64, /* real number: 6 decimals if exact, else 9 significant digits */
 };
 
 struct col {
@@ -109,6 +109,15 @@ enum result_role result_col_role(const char *name);
  */
 int curve_frames_parse(const char *spec, uint32_t npages, uint32_t **sizes,
 		       size_t *n, struct vm_diag *d);
+/*
+ * Memory sizes in bytes as a curve_frames_parse() spec of frames of
+ * 2^page_shift bytes: a comma list of SIZE (64K, 1M, 1G), MIN:MAX,
+ * MIN:MAX:STEP or MIN:MAX:xFACTOR, where a size may be P% of the footprint
+ * (footprint_pages; 0 checks the syntax only).  Sizes round down to whole
+ * frames; one below a page is an error.  *frames is malloc'd.
+ */
+int curve_memory_spec(const char *mem, uint32_t page_shift, uint64_t footprint_pages,
+		      char **frames, struct vm_diag *d);
 /* "opt,lru,fifo" -> registry entries, in order, no repeats; up to max.
  * "all" is every registered policy in registry order. */
 int curve_policies_parse(const char *list, const struct policy_ops **pols,
@@ -168,6 +177,7 @@ struct curve_job {
 	uint32_t page_shift;             /* log2 page size */
 	const char *policies;            /* comma list */
 	const char *frames;              /* curve_frames_parse() syntax */
+	const char *memory;              /* curve_memory_spec() syntax; overrides frames */
 	uint64_t seed;                   /* for randomized policies */
 	uint64_t lfu_aging;              /* LFU's K, 0 = default */
 	unsigned threads;                /* workers, >= 1 */

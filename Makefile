@@ -47,7 +47,7 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/tests/fuz
 DEPS_STAMP_BUILD := /usr/include/zlib.h /usr/include/perfmon/pfmlib.h
 DEPS_STAMP_TEST  := /usr/include/cmocka.h
 
-.PHONY: all test demo bench install clean help deps traces fuzz
+.PHONY: all test demo bench install clean help deps traces fuzz figures
 .SECONDARY:
 all: vmsim
 
@@ -56,6 +56,7 @@ help:
 	@echo "make test       build and run every test (cmocka units + CLI end-to-end)"
 	@echo "make demo       record a real trace with valgrind lackey and replay it"
 	@echo "make bench      run the benchmarks, results in bench/"
+	@echo "make figures    the figure gallery, docs/figures/*.png and *.pdf"
 	@echo "make install PREFIX=/usr/local"
 	@echo "make clean"
 	@echo "knobs: SANITIZE=address,undefined  DEBUG=1 (asserts on)  CI=true (-Werror)"
@@ -109,6 +110,11 @@ fuzz: $(FUZZ_BIN)
 demo: vmsim
 	./deps.sh demo
 	VMSIM=$(abspath $(BIN)) ./traces/demo.sh
+
+# the figure gallery (needs gnuplot): docs/figures/*.png, *.pdf, *.gp, *.dat
+figures: $(BIN)
+	./deps.sh test
+	VMSIM=$(abspath $(BIN)) ./docs/figures/make.sh
 
 # regenerate the shipped real traces (needs valgrind)
 traces: $(BIN)

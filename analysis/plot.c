@@ -27,12 +27,13 @@
  * What a reviewer checks, and how it is kept:
  *
  *   Physical sizes.  The figure is 3.5 x 2.5 inches (one paper column) in
- *   every terminal; text is 8 pt, a data line 1.25 pt, a marker about 4.5
+ *   every terminal; text is 7 pt, a data line 1.25 pt, a marker about 4.5
  *   pt.  Each terminal is calibrated so that `lw 1` is one point and `ps 1`
- *   the same physical size: pdfcairo draws lw 1 as 0.5 pt and scales fonts
- *   by 0.5 unless told; pngcairo at 1050 x 750 pixels is 300 dpi, so its
- *   fonts and lines are scaled by 300/72.  (Measured by rasterising the PDF
- *   at 300 dpi: markers, lines and text within a pixel or two of the PNG.)
+ *   the same physical size: pdfcairo draws lw 1 as 0.5 pt, scales fonts by
+ *   0.5 unless told and draws shorter dashes; pngcairo at 1050 x 750 pixels
+ *   is 300 dpi, so its fonts and lines are scaled by 300/72.  (Measured by
+ *   rasterising the PDF at 300 dpi: markers, lines, dashes and text within
+ *   a pixel or two of the PNG.)
  *
  *   Equal curves stay visible.  Lines are drawn first, markers after them,
  *   every marker on top of every line.  A marker that coincides with one of
@@ -134,11 +135,8 @@ static const char *const seq_palette[] = {
 static const int seq_pts[] = { 7, 5, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14 };
 #define NSEQPT (sizeof seq_pts / sizeof seq_pts[0])
 
-/*
- * The terminals, calibrated to the same physical sizes (see the top of the
- * file): at 3.5 x 2.5 inches, 8-point text, lw 1 = 1 pt, ps 1 ~ 4.5 pt.
- * %g slots: width and height in inches.
- */
+/* The image types; build_gp() sets each terminal up to the same physical
+ * sizes (see the top of the file). */
 static const struct plot_term {
 	const char *ext;  /* file extension */
 	const char *type; /* the script's imgtype */
@@ -221,6 +219,7 @@ struct plot {
 	double key_w;              /* the key's estimated width, inches */
 	double w, h;               /* canvas, inches */
 	size_t ncols, nrows_p;     /* facet layout */
+	char mark_note[64];        /* "markers: every 3rd", or "" */
 };
 
 static const char *base_name(const char *path)
@@ -444,12 +443,15 @@ static void axis_fit(struct axis *a, int y, double room)
 	int maxt;
 
 	for (maxt = y ? 7 : 9; maxt >= 2; maxt--) {
-		double need = 0;
+		double widest = 0, need;
 		size_t i;
 
 		axis_setup(a, y, maxt);
 		for (i = 0; i < a->ntick; i++)
-			need += y ? 11 : (double)strlen(a->tlabel[i]) * 3.9 + 9;
+			widest = fmax(widest, (double)strlen(a->tlabel[i]) * 4.6);
+		/* ticks are evenly spaced (on a log axis, powers are): each gap
+		 * holds the widest label and a space */
+		need = y ? (double)a->ntick * 11 : (double)(a->ntick ? a->ntick - 1 : 0) * (widest + 8);
 		if (need <= room)
 			return;
 	}
@@ -894,6 +896,20 @@ static void plot_look(struct plot *p)
 		}
 		s->every = s->npts > MARK_ALL ? (s->npts + MARK_ALL - 1) / MARK_ALL : 1;
 	}
+	/* the key says when markers are thinned */
+	{
+		size_t every = 0;
+		int all = 1;
+
+		for (i = 0; i < p->ns; i++) {
+			every = p->s[i].every > every ? p->s[i].every : every;
+			all &= p->s[i].every > 1;
+		}
+		if (every > 1)
+			snprintf(p->mark_note, sizeof p->mark_note, "%s every %zu%s%s",
+				 all ? "markers:" : "long lines:", every,
+				 every == 2 ? "nd" : every == 3 ? "rd" : "th", all ? "" : " point marked");
+	}
 	/* where series meet: nested markers; equal series dashed and named */
 	for (i = 0; i < p->ns; i++) {
 		struct series *s = &p->s[i];
@@ -988,31 +1004,32 @@ static void plot_layout(struct plot *p)
 			nkey++;
 		maxc = l > maxc ? l : maxc;
 	}
-	for (i = 0; i < p->ns; i++)
-		if (p->s[i].every > 1) {
-			nkey++;
-			maxc = maxc < 18 ? 18 : maxc;
-			break;
-		}
-	/* 7-point text: a key line is about 9.5 pt, a character 3.9 pt, the
-	 * sample and the gaps 0.4 in */
-	p->key_w = (double)maxc * 3.9 / 72 + 0.9;
-	keyh = (double)nkey * 9.7 / 72 + 0.12;
+	if (p->mark_note[0]) {
+		nkey++;
+		maxc = maxc < strlen(p->mark_note) ? strlen(p->mark_note) : maxc;
+	}
+	/* 7-point text in gnuplot's estimate (measured on its output): a key
+	 * line is 11 pt, a character 4.9 pt, the sample and the gaps 0.67 in */
+	p->key_w = (double)maxc * 4.9 / 72 + 0.67;
+	keyh = (double)nkey * 11.0 / 72 + 0.08;
 	p->w = 3.5;
 	p->h = 2.5;
 	if (p->npanels > 1) {
+		/* panels of 2 x 1.6 in, 0.25 in apart across and 0.4 in down (a
+		 * panel title); 0.75 in on the left and 0.6 in below for the
+		 * shared tick labels and axis labels, 0.5 in on top for the title */
 		p->ncols = p->npanels <= 3 ? p->npanels : (size_t)ceil(sqrt((double)p->npanels));
 		p->nrows_p = (p->npanels + p->ncols - 1) / p->ncols;
-		p->w = 0.55 + 2.1 * (double)p->ncols;
-		p->h = 0.55 + 1.75 * (double)p->nrows_p;
+		p->w = 0.75 + 2.0 * (double)p->ncols + 0.25 * (double)(p->ncols - 1) + p->key_w + 0.15;
+		p->h = 0.6 + 0.6 + 1.6 * (double)p->nrows_p + 0.4 * (double)(p->nrows_p - 1);
 		p->key_out = 1;
-		p->w += p->key_w + 0.1;
 		return;
 	}
-	plotw = p->w - 0.85;
-	ploth = p->h - 1.0;
-	fw = (p->key_w + 0.05) / plotw;
-	fh = (keyh + 0.05) / ploth;
+	plotw = p->w - 0.9;
+	ploth = p->h - 0.98;
+	/* a margin for markers and lines near the key's edge */
+	fw = (p->key_w + 0.15) / plotw;
+	fh = (keyh + 0.15) / ploth;
 	if (fw < 0.6 && fh < 0.85)
 		for (i = 0; i < sizeof corners / sizeof corners[0]; i++) {
 			double x0 = corners[i].x0 ? 1 - fw : 0, y0 = corners[i].y0 ? 1 - fh : 0;
@@ -1109,7 +1126,7 @@ static void build_gp(const struct plot *p, const char *title, const char *xlabel
 		     const char *ylabel, struct strbuf *b)
 {
 	double w = p->w, h = p->h;
-	size_t i, pn, every = 0;
+	size_t i, pn;
 
 	sb_puts(b, "# vmsim " VMSIM_VERSION " figure: ");
 	sb_comment(b, title, 1);
@@ -1123,10 +1140,10 @@ static void build_gp(const struct plot *p, const char *title, const char *xlabel
 		"if (!exists(\"imgtype\")) imgtype = \"png\"\n"
 		"if (!exists(\"datafile\")) datafile = stem.\".dat\"\n"
 		"if (!exists(\"outfile\")) outfile = stem.\".\".imgtype\n");
-	/* one physical size in every terminal: lw 1 = 1 pt, 8-point text */
+	/* one physical size in every terminal: lw 1 = 1 pt, 7-point text */
 	sb_printf(b, "if (imgtype eq \"pdf\") {\n"
 		  "    set terminal pdfcairo size %.3fin,%.3fin enhanced font \"Sans,7\" "
-		  "fontscale 1 linewidth 2 pointscale 0.63 rounded\n"
+		  "fontscale 1 linewidth 2 dashlength 2 pointscale 0.63 rounded\n"
 		  "} else { if (imgtype eq \"svg\") {\n"
 		  "    set terminal svg size %.0f,%.0f dynamic enhanced font \"Sans,7\" "
 		  "fontscale 2.0833 linewidth 2.0833 rounded\n"
@@ -1138,7 +1155,7 @@ static void build_gp(const struct plot *p, const char *title, const char *xlabel
 		  w, h, w * 150, h * 150, w * 300, h * 300);
 	sb_puts(b, "set encoding utf8\nset border 3 lw 0.6\nset tics nomirror out scale 0.6\n"
 		"set grid lc rgb \"#dddddd\" lw 0.5 lt 1\n"
-		"set key noenhanced box lw 0.5 opaque samplen 3 spacing 1.05\n");
+		"set key noenhanced box lw 0.5 opaque samplen 3 spacing 1.05 width 1\n");
 	if (p->key_out)
 		sb_puts(b, "set key outside right top vertical Left reverse\n");
 	else
@@ -1146,17 +1163,25 @@ static void build_gp(const struct plot *p, const char *title, const char *xlabel
 	for (i = 0; i < p->ns; i++)
 		sb_printf(b, "set style line %zu lc rgb \"%s\" lw 1.25 pt %d dt %d\n", i + 1,
 			  p->s[i].color, p->s[i].pt, p->s[i].dt);
-	for (i = 0; i < p->ns; i++)
-		if (p->s[i].every > 1 && p->s[i].every > every)
-			every = p->s[i].every;
+
 	if (p->npanels > 1) {
-		double keyfrac = (p->key_w + 0.1) / w;
+		double right = 1 - (p->key_w + 0.15) / w;
 
 		sb_puts(b, "set multiplot title ");
 		gp_quote(b, title);
-		sb_printf(b, " noenhanced layout %zu,%zu margins %.3f,%.3f,%.3f,%.3f spacing "
-			  "%.3f,%.3f\n", p->nrows_p, p->ncols, 0.5 / w, 1 - keyfrac - 0.02,
-			  0.45 / h, 1 - 0.3 / h, 0.32 / w, 0.35 / h);
+		sb_printf(b, " noenhanced layout %zu,%zu margins %.4f,%.4f,%.4f,%.4f spacing "
+			  "%.4f,%.4f\n", p->nrows_p, p->ncols, 0.75 / w, right, 0.6 / h,
+			  1 - 0.6 / h, 0.25 / w, 0.4 / h);
+		/* one x label and one y label for all the panels (drawn once) */
+		sb_puts(b, "set label 101 ");
+		gp_quote(b, xlabel);
+		sb_printf(b, " at screen %.4f, screen %.4f center noenhanced\n",
+			  (0.75 / w + right) / 2, 0.12 / h);
+		sb_puts(b, "set label 102 ");
+		gp_quote(b, ylabel);
+		sb_printf(b, " at screen %.4f, screen %.4f center rotate by 90 noenhanced\n",
+			  0.15 / w, (0.6 / h + 1 - 0.6 / h) / 2);
+		sb_puts(b, "unset xlabel\nunset ylabel\n");
 	} else {
 		sb_puts(b, "set title ");
 		gp_quote(b, title);
@@ -1166,35 +1191,21 @@ static void build_gp(const struct plot *p, const char *title, const char *xlabel
 		int first = 1;
 
 		if (p->npanels > 1) {
-			char lab[256];
 			struct strbuf t = { 0 };
-			size_t col = pn % p->ncols, row = pn / p->ncols;
-			size_t below = pn + p->ncols;
+			size_t col = pn % p->ncols, below = pn + p->ncols;
 
-			if (strcmp(p->c->cols[p->facet_col], "trace") == 0 ||
-			    strcmp(p->c->cols[p->facet_col], "page_size") != 0) {
-				value_label(&t, p, p->facet_col, p->panels[pn]);
-			} else {
-				human_size(lab, sizeof lab, p->panels[pn]);
-				sb_printf(&t, "%s pages", lab);
-			}
-			sb_puts(b, "set title ");
+			value_label(&t, p, p->facet_col, p->panels[pn]);
+			sb_puts(b, pn ? "unset label 101\nunset label 102\nset title " : "set title ");
 			gp_quote(b, t.s ? t.s : "");
-			sb_puts(b, " noenhanced offset 0,-0.6\n");
-			free(t.s);
-			sb_puts(b, "set xlabel ");
-			gp_quote(b, below >= p->npanels ? xlabel : "");
-			sb_puts(b, " noenhanced\nset ylabel ");
-			gp_quote(b, col == 0 ? ylabel : "");
 			sb_puts(b, " noenhanced\n");
+			free(t.s);
 			gp_axis(b, &p->ax, 'x', below >= p->npanels);
 			gp_axis(b, &p->ay, 'y', col == 0);
 			if (pn == 0)
-				sb_printf(b, "set key at screen %.3f, screen %.3f top left\n",
-					  1 - (p->key_w + 0.1) / w + 0.01, 1 - 0.3 / h);
+				sb_printf(b, "set key at screen %.4f, screen %.4f top left\n",
+					  1 - (p->key_w + 0.1) / w, 1 - 0.6 / h);
 			else
 				sb_puts(b, "unset key\n");
-			(void)row;
 		} else {
 			gp_axis(b, &p->ax, 'x', 1);
 			gp_axis(b, &p->ay, 'y', 1);
@@ -1232,13 +1243,9 @@ static void build_gp(const struct plot *p, const char *title, const char *xlabel
 				sb_printf(b, ", \\\n    keyentry with linespoints ls %zu title ", i + 1);
 				gp_quote(b, p->s[i].label);
 			}
-			if (every > 1) {
-				char note[64];
-
-				snprintf(note, sizeof note, "markers: every %zu%s", every,
-					 every == 2 ? "nd" : every == 3 ? "rd" : "th");
+			if (p->mark_note[0]) {
 				sb_puts(b, ", \\\n    keyentry with lines lt nodraw title ");
-				gp_quote(b, note);
+				gp_quote(b, p->mark_note);
 			}
 		}
 		sb_puts(b, "\n");
@@ -1544,17 +1551,26 @@ int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 	if (p.dropped)
 		note(o, "%s: %zu point%s with a zero or negative value left out (a log axis "
 		     "cannot show them)", out, p.dropped, p.dropped == 1 ? "" : "s");
-	if (p.ns > KEY_WARN)
-		note(o, "%s: %zu series in one figure; choose fewer with --trace or --series, "
-		     "or one panel per value with --facet COL", out, p.ns);
+	{
+		size_t most = 0, k, n;
+
+		for (k = 0; k < (p.npanels ? p.npanels : 1); k++) {
+			for (i = 0, n = 0; i < p.ns; i++)
+				n += p.s[i].panel == k;
+			most = n > most ? n : most;
+		}
+		if (most > KEY_WARN)
+			note(o, "%s: %zu series in one panel; choose fewer with --trace or --series, "
+			     "or one panel per value with --facet COL", out, most);
+	}
 	/* the key's place decides the room for ticks, and the ticks the key's
 	 * corner: lay out with generous ticks, then fit them */
 	axis_setup(&p.ax, 0, 9);
 	axis_setup(&p.ay, 1, 7);
 	plot_look(&p);
 	plot_layout(&p);
-	axis_fit(&p.ax, 0, (p.npanels > 1 ? 2.1 - 0.3 : p.w - (p.key_out ? p.key_w + 0.1 : 0) - 0.8) * 72);
-	axis_fit(&p.ay, 1, (p.npanels > 1 ? 1.75 - 0.35 : p.h - 0.75) * 72);
+	axis_fit(&p.ax, 0, (p.npanels > 1 ? 2.0 : p.w - (p.key_out ? p.key_w + 0.1 : 0) - 0.9) * 72);
+	axis_fit(&p.ay, 1, (p.npanels > 1 ? 1.6 : p.h - 0.98) * 72);
 	plot_labels(&p, title, sizeof title, xl, sizeof xl, yl, sizeof yl);
 	build_dat(&p, &sdat);
 	build_gp(&p, title, xl, yl, &sgp);

@@ -75,7 +75,7 @@ const struct cmd plot_cmd = {
 		"markers nest and an equal series is dashed and keyed \"(= OTHER)\".  Rates\n"
 		"stay in [0, 1], counts start at 0 (at the data on a log axis); points a log\n"
 		"axis cannot show are counted in a note.  The key goes in a free corner, or\n"
-		"outside on the right.  The figure is 3.5 x 2.5 in with 8-point text in every\n"
+		"outside on the right.  The figure is 3.5 x 2.5 in with 7-point text in every\n"
 		"format (PNG at 300 dpi).  The image type comes from the extension (png:\n"
 		"pngcairo, svg, pdf: pdfcairo).  FIG.gp and FIG.dat are written beside the\n"
 		"image, the same for every type, so 'gnuplot FIG.gp' or 'gnuplot -e\n"

@@ -215,6 +215,7 @@ struct plot {
 	struct axis ax, ay;        /* the axes */
 	size_t dropped;            /* points a log axis could not show */
 	int key_out;               /* the key goes outside, on the right */
+	size_t key_rows;           /* inside, in two columns of this many rows; 0: one */
 	const char *key_pos;       /* inside: "top right", ... */
 	double key_w;              /* the key's estimated width, inches */
 	double w, h;               /* canvas, inches */
@@ -994,8 +995,8 @@ static void plot_layout(struct plot *p)
 		{ "top right", 1, 1 }, { "bottom right", 1, 0 },
 		{ "top left", 0, 1 }, { "bottom left", 0, 0 },
 	};
-	size_t i, maxc = 0, nkey = 0, best = (size_t)-1, bestn = (size_t)-1;
-	double keyh, plotw, ploth, fw, fh;
+	size_t i, maxc = 0, nkey = 0, best = 0, bestn = (size_t)-1, cols;
+	double plotw, ploth, fw, fh;
 
 	for (i = 0; i < p->ns; i++) {
 		size_t l = strlen(p->s[i].label);
@@ -1011,7 +1012,6 @@ static void plot_layout(struct plot *p)
 	/* 7-point text in gnuplot's estimate (measured on its output): a key
 	 * line is 11 pt, a character 4.9 pt, the sample and the gaps 0.67 in */
 	p->key_w = (double)maxc * 4.9 / 72 + 0.67;
-	keyh = (double)nkey * 11.0 / 72 + 0.08;
 	p->w = 3.5;
 	p->h = 2.5;
 	if (p->npanels > 1) {
@@ -1027,20 +1027,26 @@ static void plot_layout(struct plot *p)
 	}
 	plotw = p->w - 0.9;
 	ploth = p->h - 0.98;
-	/* a margin for markers and lines near the key's edge */
-	fw = (p->key_w + 0.15) / plotw;
-	fh = (keyh + 0.15) / ploth;
-	if (fw < 0.6 && fh < 0.85)
-		for (i = 0; i < sizeof corners / sizeof corners[0]; i++) {
-			double x0 = corners[i].x0 ? 1 - fw : 0, y0 = corners[i].y0 ? 1 - fh : 0;
-			size_t n = points_in(p, x0, x0 + fw, y0, y0 + fh);
+	/* one column, else two, in the corner with no data under it (with a
+	 * margin for markers and lines near the key's edge) */
+	for (cols = 1; cols <= 2 && bestn; cols++) {
+		size_t rows = (nkey + cols - 1) / cols;
 
-			if (n < bestn) {
-				bestn = n;
+		fw = ((double)cols * p->key_w - 0.3 * (double)(cols - 1) + 0.15) / plotw;
+		fh = ((double)rows * 11.0 / 72 + 0.08 + 0.15) / ploth;
+		if (fw >= 0.85 || fh >= 0.92 || (cols == 2 && nkey < 4))
+			continue;
+		for (i = 0; i < sizeof corners / sizeof corners[0] && bestn; i++) {
+			double x0 = corners[i].x0 ? 1 - fw : 0, y0 = corners[i].y0 ? 1 - fh : 0;
+
+			if (points_in(p, x0, x0 + fw, y0, y0 + fh) == 0) {
+				bestn = 0;
 				best = i;
+				p->key_rows = cols > 1 ? rows : 0;
 			}
 		}
-	if (best != (size_t)-1 && bestn == 0) {
+	}
+	if (bestn == 0) {
 		p->key_pos = corners[best].pos;
 	} else {
 		/* gnuplot's estimate of text widths cannot lay a key out in
@@ -1158,8 +1164,11 @@ static void build_gp(const struct plot *p, const char *title, const char *xlabel
 		"set key noenhanced box lw 0.5 opaque samplen 3 spacing 1.05 width 1\n");
 	if (p->key_out)
 		sb_puts(b, "set key outside right top vertical Left reverse\n");
+	else if (p->key_rows)
+		sb_printf(b, "set key inside %s Left reverse vertical maxrows %zu\n", p->key_pos,
+			  p->key_rows);
 	else
-		sb_printf(b, "set key inside %s Left reverse\n", p->key_pos);
+		sb_printf(b, "set key inside %s Left reverse vertical\n", p->key_pos);
 	for (i = 0; i < p->ns; i++)
 		sb_printf(b, "set style line %zu lc rgb \"%s\" lw 1.25 pt %d dt %d\n", i + 1,
 			  p->s[i].color, p->s[i].pt, p->s[i].dt);

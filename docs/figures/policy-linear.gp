@@ -8,12 +8,12 @@ if (!exists("imgtype")) imgtype = "png"
 if (!exists("datafile")) datafile = stem.".dat"
 if (!exists("outfile")) outfile = stem.".".imgtype
 if (imgtype eq "pdf") {
-    set terminal pdfcairo size 5.495in,2.500in enhanced font "Sans,7" fontscale 1 linewidth 2 dashlength 2 pointscale 0.63 rounded
+    set terminal pdfcairo size 3.500in,2.500in enhanced font "Sans,7" fontscale 1 linewidth 2 dashlength 2 pointscale 0.63 rounded
 } else { if (imgtype eq "svg") {
-    set terminal svg size 824,375 dynamic enhanced font "Sans,7" fontscale 2.0833 linewidth 2.0833 rounded
+    set terminal svg size 525,375 dynamic enhanced font "Sans,7" fontscale 2.0833 linewidth 2.0833 rounded
     set pointsize 1.9  # the svg terminal has no pointscale
 } else {
-    set terminal pngcairo size 1648,750 enhanced font "Sans,7" fontscale 4.1667 linewidth 4.1667 pointscale 2.6 rounded
+    set terminal pngcairo size 1050,750 enhanced font "Sans,7" fontscale 4.1667 linewidth 4.1667 pointscale 2.6 rounded
 }}
 set output outfile
 set encoding utf8
@@ -21,7 +21,7 @@ set border 3 lw 0.6
 set tics nomirror out scale 0.6
 set grid lc rgb "#dddddd" lw 0.5 lt 1
 set key noenhanced box lw 0.5 opaque samplen 3 spacing 1.05 width 1
-set key outside right top vertical Left reverse
+set key inside top right Left reverse vertical
 set style line 1 lc rgb "#000000" lw 1.25 pt 7 dt 2
 set style line 2 lc rgb "#E69F00" lw 1.25 pt 9 dt 1
 set style line 3 lc rgb "#009E73" lw 1.25 pt 13 dt 1

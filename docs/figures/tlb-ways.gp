@@ -21,7 +21,7 @@ set border 3 lw 0.6
 set tics nomirror out scale 0.6
 set grid lc rgb "#dddddd" lw 0.5 lt 1
 set key noenhanced box lw 0.5 opaque samplen 3 spacing 1.05 width 1
-set key inside top right Left reverse
+set key inside top right Left reverse vertical
 set style line 1 lc rgb "#440154" lw 1.25 pt 7 dt 1
 set style line 2 lc rgb "#3B528B" lw 1.25 pt 5 dt 1
 set style line 3 lc rgb "#21908C" lw 1.25 pt 9 dt 1

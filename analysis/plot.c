@@ -1269,7 +1269,7 @@ static int run_gnuplot(const char *prog, const char *gp, const char *dat, const 
 {
 	posix_spawn_file_actions_t fa;
 	struct strbuf e = { 0 }, err = { 0 };
-	char *tmp, *cmd, *argv[5], buf[4096];
+	char *tmp, *cmd, *gparg = NULL, *argv[5], buf[4096];
 	int pfd[2], fd, status = 0, rc = 0;
 	struct stat sb;
 	size_t n;
@@ -1296,10 +1296,16 @@ static int run_gnuplot(const char *prog, const char *gp, const char *dat, const 
 	sb_puts(&e, "; imgtype = ");
 	gp_quote(&e, imgtype);
 	cmd = sb_take(&e);
+	/* a script named -x.gp would be read as an option: ./-x.gp */
+	if (gp[0] == '-') {
+		sb_puts(&e, "./");
+		sb_puts(&e, gp);
+		gparg = sb_take(&e);
+	}
 	argv[0] = (char *)prog;
 	argv[1] = (char *)"-e";
 	argv[2] = cmd;
-	argv[3] = (char *)gp;
+	argv[3] = gparg ? gparg : (char *)gp;
 	argv[4] = NULL;
 	if (pipe(pfd)) {
 		rc = vm_fail(d, VM_ERR_IO, "pipe: %s", strerror(errno));
@@ -1361,6 +1367,7 @@ out:
 		free(tmp);
 	}
 	free(cmd);
+	free(gparg);
 	free(err.s);
 	return rc;
 }

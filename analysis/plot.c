@@ -26,14 +26,8 @@
  *
  * What a reviewer checks, and how it is kept:
  *
- *   Physical sizes.  The figure is 3.5 x 2.5 inches (one paper column) in
- *   every terminal; text is 7 pt, a data line 1.25 pt, a marker about 4.5
- *   pt.  Each terminal is calibrated so that `lw 1` is one point and `ps 1`
- *   the same physical size: pdfcairo draws lw 1 as 0.5 pt, scales fonts by
- *   0.5 unless told and draws shorter dashes; pngcairo at 1050 x 750 pixels
- *   is 300 dpi, so its fonts and lines are scaled by 300/72.  (Measured by
- *   rasterising the PDF at 300 dpi: markers, lines, dashes and text within
- *   a pixel or two of the PNG.)
+ *   Physical sizes.  3.5 x 2.5 inches, 7-point text, the same lines and
+ *   markers in every terminal (plot_gp.c says how).
  *
  *   Equal curves stay visible.  Lines are drawn first, markers after them,
  *   every marker on top of every line.  A marker that coincides with one of
@@ -67,36 +61,19 @@
  * patterns (when several are).  A fully associative TLB (one set) is one
  * series, "full", whatever its entries.
  *
- * Strings in the script: every one (titles, keys, labels, file names passed
- * with -e) goes through gp_quote(), which writes a double-quoted gnuplot
- * string with every byte that is not printable ASCII, and the quote, the
- * backslash, the backquote (command substitution) and '@' (macros), as an
- * octal escape.  It cannot emit a raw newline or control character.
- *
- * Atomicity: .gp and .dat go through outfile_* (temporary name, rename), and
- * gnuplot writes the image to a temporary name we rename when it exits
- * successfully with a non-empty file (registered with vm_temp_register, so a
- * signal meanwhile removes it).  No output may be the input file itself.
+ * Strings reach the script only through plot_gp.c's gp_quote(), which cannot
+ * emit a raw newline or control character; every file appears complete or
+ * not at all; no output may be the input file itself (same device and
+ * inode).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "analysis_int.h"
+#include "plot_int.h"
 #include "policy.h"
-
-extern char **environ;
-
-#define MARK_ALL 30  /* markers on every point up to this many per series */
-#define KEY_WARN 12  /* more series than this: a note suggests fewer */
-#define MAX_TICKS 64 /* ticks on one axis */
 
 /* The fixed look of each policy, in registry order. */
 static const struct plot_style {
@@ -164,298 +141,11 @@ static const struct plot_metric {
 	{ "miss-ratio", NULL, "miss_ratio", 0 },
 };
 
-struct series {
-	char *key;          /* the varying configuration, joined */
-	char *label;        /* legend text */
-	char *cfg;          /* the varying values, "\x1f"-joined, for ordering */
-	size_t panel;       /* facet panel */
-	int style;          /* index into plot_styles, or NSTYLES + k for plot_other */
-	int sub;            /* 0 for a policy's first series, 1 for its second, ... */
-	int nsub;           /* series of its policy (in its panel) */
-	size_t *rows;       /* rows of the CSV */
-	size_t nrows;       /* how many */
-	double *x, *y;      /* the points, sorted by x */
-	double *ms;         /* marker scale per point */
-	size_t npts;        /* how many */
-	char color[8];      /* "#RRGGBB" */
-	int pt, dt;         /* point and dash type */
-	int same_as;        /* index of an earlier equal series, or -1 */
-	size_t every;       /* marker on every n-th point */
-};
-
-struct axis {
-	enum col_kind kind;         /* what it shows */
-	int log;                    /* logarithmic */
-	double lo, hi;              /* range */
-	double dlo, dhi;            /* the data's extent */
-	double tick[MAX_TICKS];     /* tick positions */
-	char tlabel[MAX_TICKS][24]; /* and their labels */
-	size_t ntick;               /* how many */
-	int enhanced;               /* labels use enhanced text (10^{k}) */
-};
-
-struct plot {
-	const struct csv *c;       /* the data */
-	const struct plot_opts *o; /* what to draw */
-	int xcol;                  /* x column, -1 for memory from frames x page_size */
-	int frames_col, ps_col;    /* for x = memory */
-	int ycol;                  /* metric column, -1 for miss-ratio */
-	int faults_col, refs_col, hit_col; /* for miss-ratio */
-	int sets_col, ways_col;    /* a TLB's: one set is "full" */
-	int facet_col;             /* panels, or -1 */
-	const char *xname;         /* the x column's name, "memory" if derived */
-	const char *yname;         /* the metric's column name for labels */
-	const struct plot_metric *m; /* known metric, or NULL */
-	int varying[CSV_MAX_COLS]; /* key columns that vary (policy excluded) */
-	size_t nvarying;           /* how many */
-	struct series *s;          /* the series, in drawing order */
-	size_t ns;                 /* how many */
-	char **panels;             /* facet values, in order */
-	size_t npanels;            /* how many (1 without a facet) */
-	struct axis ax, ay;        /* the axes */
-	size_t dropped;            /* points a log axis could not show */
-	int key_out;               /* the key goes outside, on the right */
-	size_t key_rows;           /* inside, in two columns of this many rows; 0: one */
-	const char *key_pos;       /* inside: "top right", ... */
-	double key_w;              /* the key's estimated width, inches */
-	double w, h;               /* canvas, inches */
-	size_t ncols, nrows_p;     /* facet layout */
-	char mark_note[64];        /* "markers: every 3rd", or "" */
-};
-
 static const char *base_name(const char *path)
 {
 	const char *s = strrchr(path, '/');
 
 	return s ? s + 1 : path;
-}
-
-/* ------------------------------------------------------------ quoting */
-
-/*
- * s as a gnuplot double-quoted string.  Printable ASCII is copied, except
- * '"', '\\', '`' (gnuplot substitutes `cmd` inside double quotes) and '@'
- * (macros); those and every other byte (control characters, newlines,
- * bytes >= 0x80) are written as \ooo, which gnuplot decodes back to the
- * same byte.  So the script text is printable ASCII, one line per command,
- * whatever s holds.
- */
-static void gp_quote(struct strbuf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	sb_puts(b, "\"");
-	for (; *p; p++) {
-		if (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' && *p != '`' && *p != '@')
-			sb_add(b, (const char *)p, 1);
-		else
-			sb_printf(b, "\\%03o", *p);
-	}
-	sb_puts(b, "\"");
-}
-
-/* Text for a comment line: control bytes (and with ascii, every byte
- * beyond ASCII) become '?', so a comment stays one line. */
-static void sb_comment(struct strbuf *b, const char *s, int ascii)
-{
-	for (; *s; s++) {
-		unsigned char u = (unsigned char)*s;
-
-		sb_add(b, u < 0x20 || u == 0x7f || (ascii && u >= 0x80) ? "?" : s, 1);
-	}
-}
-
-/* ---------------------------------------------------------- numbers */
-
-/* "4 KiB" for a size in bytes. */
-static void fmt_bytes(char *buf, size_t n, double v)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	int u = 0;
-
-	while (u < 5 && fabs(v) >= 1024) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, n, "%.4g %s", v, unit[u]);
-}
-
-/* "250k", "1.5M" for a count; plain below 10000. */
-static void fmt_count(char *buf, size_t n, double v)
-{
-	double a = fabs(v);
-
-	if (a < 1e4)
-		snprintf(buf, n, "%.6g", v);
-	else if (a < 1e6)
-		snprintf(buf, n, "%.4gk", v / 1e3);
-	else if (a < 1e9)
-		snprintf(buf, n, "%.4gM", v / 1e6);
-	else
-		snprintf(buf, n, "%.4gG", v / 1e9);
-}
-
-/* The label of "4096" as a page size: "4 KiB pages". */
-static void human_size(char *buf, size_t n, const char *bytes)
-{
-	char *end;
-	double v = strtod(bytes, &end);
-
-	if (*end || !*bytes)
-		snprintf(buf, n, "%s", bytes);
-	else
-		fmt_bytes(buf, n, v);
-}
-
-static void tick_label(const struct axis *a, double v, char *buf, size_t n)
-{
-	if (a->kind == COL_KIND_BYTES) {
-		fmt_bytes(buf, n, v);
-	} else if (a->log && a->enhanced) {
-		snprintf(buf, n, "10^{%d}", (int)lround(log10(v)));
-	} else if (a->kind == COL_KIND_COUNT || a->kind == COL_KIND_SIZE) {
-		fmt_count(buf, n, v);
-	} else {
-		snprintf(buf, n, "%.6g", fabs(v) < 1e-12 ? 0.0 : v);
-	}
-}
-
-static void add_tick(struct axis *a, double v)
-{
-	if (a->ntick < MAX_TICKS) {
-		a->tick[a->ntick] = v;
-		tick_label(a, v, a->tlabel[a->ntick], sizeof a->tlabel[0]);
-		a->ntick++;
-	}
-}
-
-/*
- * The range and the ticks of an axis from the data's extent, at most maxt
- * ticks.  y = 1 for the metric axis (padding at the top; counts from 0).
- */
-static void axis_setup(struct axis *a, int y, int maxt)
-{
-	double lo = a->dlo, hi = a->dhi, span = hi - lo, step, v;
-	int k, k0, k1, s;
-
-	a->ntick = 0;
-	a->enhanced = 0;
-	if (a->log) {
-		int base2 = !y || a->kind == COL_KIND_BYTES;
-
-		if (base2) {
-			double f = span > 0 ? pow(hi / lo, 0.03) : 2;
-
-			a->lo = lo / f;
-			a->hi = hi * f;
-			k0 = (int)ceil(log2(a->lo) - 1e-9);
-			k1 = (int)floor(log2(a->hi) + 1e-9);
-			s = 1;
-			while ((k1 - k0) / s + 1 > maxt)
-				s++;
-			for (k = k0; k <= k1; k++)
-				if (((k % s) + s) % s == 0)
-					add_tick(a, ldexp(1, k));
-			return;
-		}
-		/* start at the data, padded a little; at least two powers of 10 */
-		{
-			double f = span > 0 ? fmin(1.3, fmax(1.1, pow(hi / lo, 0.02))) : 2;
-
-			a->lo = lo / f;
-			a->hi = hi * f;
-		}
-		if (a->kind == COL_KIND_RATE && a->hi > 1)
-			a->hi = 1;
-		k0 = (int)ceil(log10(a->lo) - 1e-9);
-		k1 = (int)floor(log10(a->hi) + 1e-9);
-		if (k1 - k0 < 1) {
-			k0 = (int)floor(log10(lo) + 1e-9);
-			k1 = (int)ceil(log10(hi) - 1e-9);
-			if (k1 == k0)
-				k1++;
-			if (a->kind == COL_KIND_RATE && k1 > 0) {
-				k1 = 0;
-				k0 = k0 < 0 ? k0 : -1;
-			}
-			a->lo = fmin(a->lo, pow(10, k0));
-			a->hi = fmax(a->hi, pow(10, k1));
-			if (a->kind == COL_KIND_RATE && a->hi > 1)
-				a->hi = 1;
-		}
-		a->enhanced = pow(10, k0) < 1e-3 || pow(10, k1) > 1e5;
-		s = 1;
-		while ((k1 - k0) / s + 1 > maxt)
-			s++;
-		for (k = k0; k <= k1; k++)
-			if (((k - k0) % s) == 0)
-				add_tick(a, pow(10, k));
-		return;
-	}
-	/* linear */
-	if (y) {
-		double pad = span > 0 ? 0.05 * span : hi != 0 ? 0.05 * fabs(hi) : 1;
-
-		switch (a->kind) {
-		case COL_KIND_COUNT:
-		case COL_KIND_BYTES:
-		case COL_KIND_SIZE:
-			a->lo = lo >= 0 ? 0 : lo - pad;
-			a->hi = hi + pad;
-			if (a->hi <= a->lo)
-				a->hi = a->lo + 1;
-			break;
-		case COL_KIND_RATE:
-			a->lo = lo - pad < 0 ? 0 : lo - pad;
-			a->hi = hi + pad > 1 ? 1 : hi + pad;
-			if (a->hi <= a->lo) {
-				a->lo = 0;
-				a->hi = 1;
-			}
-			break;
-		default:
-			a->lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
-			a->hi = hi + pad;
-			break;
-		}
-	} else {
-		double pad = span > 0 ? 0.03 * span : 1;
-
-		a->lo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
-		a->hi = hi + pad;
-	}
-	span = a->hi - a->lo;
-	if (a->kind == COL_KIND_BYTES) {
-		step = ldexp(1, (int)ceil(log2(span / (maxt - 1))));
-	} else {
-		double raw = span / (maxt - 1), mag = pow(10, floor(log10(raw))), r = raw / mag;
-
-		step = (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
-		if ((a->kind == COL_KIND_SIZE || a->kind == COL_KIND_COUNT) && step < 1)
-			step = 1;
-	}
-	for (v = ceil(a->lo / step - 1e-9) * step; v <= a->hi + 1e-9 * step; v += step)
-		add_tick(a, fabs(v) < 1e-9 * step ? 0 : v);
-}
-
-/* As many ticks as fit in room points of axis (labels of 7-point text). */
-static void axis_fit(struct axis *a, int y, double room)
-{
-	int maxt;
-
-	for (maxt = y ? 7 : 9; maxt >= 2; maxt--) {
-		double widest = 0, need;
-		size_t i;
-
-		axis_setup(a, y, maxt);
-		for (i = 0; i < a->ntick; i++)
-			widest = fmax(widest, (double)strlen(a->tlabel[i]) * 4.6);
-		/* ticks are evenly spaced (on a log axis, powers are): each gap
-		 * holds the widest label and a space */
-		need = y ? (double)a->ntick * 11 : (double)(a->ntick ? a->ntick - 1 : 0) * (widest + 8);
-		if (need <= room)
-			return;
-	}
 }
 
 /* ----------------------------------------------------------- series */
@@ -671,13 +361,13 @@ static int find_varying(struct plot *p, struct vm_diag *d)
 }
 
 /* The legend text of a varying value. */
-static void value_label(struct strbuf *lb, const struct plot *p, int col, const char *v)
+void plot_value_label(struct strbuf *lb, const struct plot *p, int col, const char *v)
 {
 	const char *nm = p->c->cols[col];
 	char hs[64];
 
 	if (strcmp(nm, "page_size") == 0) {
-		human_size(hs, sizeof hs, v);
+		plot_human_size(hs, sizeof hs, v);
 		sb_printf(lb, "%s pages", hs);
 	} else if (strcmp(nm, "trace") == 0) {
 		sb_puts(lb, base_name(v));
@@ -771,7 +461,7 @@ static int plot_series(struct plot *p, struct vm_diag *d)
 			sb_puts(&lb, st >= 0 ? plot_styles[st].label : *pol ? pol : "series");
 			for (k = 0; k < p->nvarying; k++) {
 				sb_puts(&lb, ", ");
-				value_label(&lb, p, p->varying[k], series_cell(p, r, p->varying[k]));
+				plot_value_label(&lb, p, p->varying[k], series_cell(p, r, p->varying[k]));
 			}
 			p->s[i].label = sb_take(&lb);
 			p->ns++;
@@ -1075,303 +765,6 @@ static void plot_free(struct plot *p)
 	free(p->panels);
 }
 
-/* ------------------------------------------------------------ files */
-
-static int write_text(const char *path, const struct strbuf *b, struct vm_diag *d)
-{
-	struct outfile of;
-	int rc;
-
-	if ((rc = outfile_open(&of, path, d)))
-		return rc;
-	if (b->n)
-		fwrite(b->s, 1, b->n, of.f);
-	if (ferror(of.f)) {
-		outfile_abort(&of);
-		return vm_fail(d, VM_ERR_IO, "%s: write failed", path);
-	}
-	return outfile_commit(&of, d);
-}
-
-static void build_dat(const struct plot *p, struct strbuf *b)
-{
-	size_t i, j;
-
-	sb_printf(b, "# vmsim %s plot data: columns %s, %s, marker scale; one block per "
-		  "series\n", VMSIM_VERSION, p->xname, p->o->metric);
-	for (i = 0; i < p->ns; i++) {
-		sb_printf(b, "%s# index %zu: ", i ? "\n\n" : "", i);
-		sb_comment(b, p->s[i].label, 0);
-		sb_puts(b, "\n");
-		for (j = 0; j < p->s[i].npts; j++)
-			sb_printf(b, "%.17g %.17g %.3g\n", p->s[i].x[j], p->s[i].y[j], p->s[i].ms[j]);
-	}
-}
-
-/* An axis: its scale, range and ticks (labelled unless labels is 0). */
-static void gp_axis(struct strbuf *b, const struct axis *a, char xy, int labels)
-{
-	size_t i;
-
-	if (a->log)
-		sb_printf(b, "set logscale %c %d\n", xy, xy == 'x' || a->kind == COL_KIND_BYTES ? 2 : 10);
-	sb_printf(b, "set %crange [%.17g:%.17g]\n", xy, a->lo, a->hi);
-	sb_printf(b, "set %ctics (", xy);
-	for (i = 0; i < a->ntick; i++) {
-		sb_puts(b, i ? ", " : "");
-		gp_quote(b, labels ? a->tlabel[i] : "");
-		sb_printf(b, " %.17g", a->tick[i]);
-	}
-	sb_puts(b, ")\n");
-	if (a->log && !(xy == 'x' || a->kind == COL_KIND_BYTES))
-		sb_printf(b, "set m%ctics 10\n", xy);
-}
-
-/* The script.  It names no file but through outfile and datafile. */
-static void build_gp(const struct plot *p, const char *title, const char *xlabel,
-		     const char *ylabel, struct strbuf *b)
-{
-	double w = p->w, h = p->h;
-	size_t i, pn;
-
-	sb_puts(b, "# vmsim " VMSIM_VERSION " figure: ");
-	sb_comment(b, title, 1);
-	sb_printf(b, "\n# The data is in the .dat beside this script: one block per series "
-		  "(gnuplot 'index'),\n# columns %s, %s and a marker scale.  Restyle freely, "
-		  "then redraw with\n#   gnuplot FIG.gp                        (FIG.png)\n"
-		  "#   gnuplot -e \"imgtype='pdf'\" FIG.gp   (FIG.pdf; or svg)\n",
-		  p->xname, p->o->metric);
-	sb_puts(b, "if (!exists(\"stem\")) stem = strlen(ARG0) > 3 ? ARG0[1:strlen(ARG0)-3] : "
-		"\"figure\"\n"
-		"if (!exists(\"imgtype\")) imgtype = \"png\"\n"
-		"if (!exists(\"datafile\")) datafile = stem.\".dat\"\n"
-		"if (!exists(\"outfile\")) outfile = stem.\".\".imgtype\n");
-	/* one physical size in every terminal: lw 1 = 1 pt, 7-point text */
-	sb_printf(b, "if (imgtype eq \"pdf\") {\n"
-		  "    set terminal pdfcairo size %.3fin,%.3fin enhanced font \"Sans,7\" "
-		  "fontscale 1 linewidth 2 dashlength 2 pointscale 0.63 rounded\n"
-		  "} else { if (imgtype eq \"svg\") {\n"
-		  "    set terminal svg size %.0f,%.0f dynamic enhanced font \"Sans,7\" "
-		  "fontscale 2.0833 linewidth 2.0833 rounded\n"
-		  "    set pointsize 1.9  # the svg terminal has no pointscale\n"
-		  "} else {\n"
-		  "    set terminal pngcairo size %.0f,%.0f enhanced font \"Sans,7\" "
-		  "fontscale 4.1667 linewidth 4.1667 pointscale 2.6 rounded\n"
-		  "}}\nset output outfile\n",
-		  w, h, w * 150, h * 150, w * 300, h * 300);
-	sb_puts(b, "set encoding utf8\nset border 3 lw 0.6\nset tics nomirror out scale 0.6\n"
-		"set grid lc rgb \"#dddddd\" lw 0.5 lt 1\n"
-		"set key noenhanced box lw 0.5 opaque samplen 3 spacing 1.05 width 1\n");
-	if (p->key_out)
-		sb_puts(b, "set key outside right top vertical Left reverse\n");
-	else if (p->key_rows)
-		sb_printf(b, "set key inside %s Left reverse vertical maxrows %zu\n", p->key_pos,
-			  p->key_rows);
-	else
-		sb_printf(b, "set key inside %s Left reverse vertical\n", p->key_pos);
-	for (i = 0; i < p->ns; i++)
-		sb_printf(b, "set style line %zu lc rgb \"%s\" lw 1.25 pt %d dt %d\n", i + 1,
-			  p->s[i].color, p->s[i].pt, p->s[i].dt);
-
-	if (p->npanels > 1) {
-		double right = 1 - (p->key_w + 0.15) / w;
-
-		sb_puts(b, "set multiplot title ");
-		gp_quote(b, title);
-		sb_printf(b, " noenhanced layout %zu,%zu margins %.4f,%.4f,%.4f,%.4f spacing "
-			  "%.4f,%.4f\n", p->nrows_p, p->ncols, 0.75 / w, right, 0.6 / h,
-			  1 - 0.6 / h, 0.25 / w, 0.4 / h);
-		/* one x label and one y label for all the panels (drawn once) */
-		sb_puts(b, "set label 101 ");
-		gp_quote(b, xlabel);
-		sb_printf(b, " at screen %.4f, screen %.4f center noenhanced\n",
-			  (0.75 / w + right) / 2, 0.12 / h);
-		sb_puts(b, "set label 102 ");
-		gp_quote(b, ylabel);
-		sb_printf(b, " at screen %.4f, screen %.4f center rotate by 90 noenhanced\n",
-			  0.15 / w, (0.6 / h + 1 - 0.6 / h) / 2);
-		sb_puts(b, "unset xlabel\nunset ylabel\n");
-	} else {
-		sb_puts(b, "set title ");
-		gp_quote(b, title);
-		sb_puts(b, " noenhanced\n");
-	}
-	for (pn = 0; pn < p->npanels; pn++) {
-		int first = 1;
-
-		if (p->npanels > 1) {
-			struct strbuf t = { 0 };
-			size_t col = pn % p->ncols, below = pn + p->ncols;
-
-			value_label(&t, p, p->facet_col, p->panels[pn]);
-			sb_puts(b, pn ? "unset label 101\nunset label 102\nset title " : "set title ");
-			gp_quote(b, t.s ? t.s : "");
-			sb_puts(b, " noenhanced\n");
-			free(t.s);
-			gp_axis(b, &p->ax, 'x', below >= p->npanels);
-			gp_axis(b, &p->ay, 'y', col == 0);
-			if (pn == 0)
-				sb_printf(b, "set key at screen %.4f, screen %.4f top left\n",
-					  1 - (p->key_w + 0.1) / w, 1 - 0.6 / h);
-			else
-				sb_puts(b, "unset key\n");
-		} else {
-			gp_axis(b, &p->ax, 'x', 1);
-			gp_axis(b, &p->ay, 'y', 1);
-			sb_puts(b, "set xlabel ");
-			gp_quote(b, xlabel);
-			sb_puts(b, " noenhanced\nset ylabel ");
-			gp_quote(b, ylabel);
-			sb_puts(b, " noenhanced\n");
-		}
-		/* every line first, then every marker on top, then the key */
-		sb_puts(b, "plot \\\n");
-		for (i = 0; i < p->ns; i++)
-			if (p->s[i].panel == pn) {
-				sb_printf(b, "%s    datafile index %zu using 1:2 with lines ls %zu notitle",
-					  first ? "" : ", \\\n", i, i + 1);
-				first = 0;
-			}
-		for (i = 0; i < p->ns; i++)
-			if (p->s[i].panel == pn) {
-				sb_printf(b, ", \\\n    datafile index %zu every %zu using 1:2:3 with points "
-					  "ls %zu ps variable notitle", i, p->s[i].every, i + 1);
-			}
-		if (pn == 0) {
-			for (i = 0; i < p->ns; i++) {
-				if (p->s[i].panel != 0 && p->npanels > 1) {
-					size_t j;
-
-					/* a series only in a later panel: its key entry too */
-					for (j = 0; j < i; j++)
-						if (strcmp(p->s[j].label, p->s[i].label) == 0)
-							break;
-					if (j < i)
-						continue;
-				}
-				sb_printf(b, ", \\\n    keyentry with linespoints ls %zu title ", i + 1);
-				gp_quote(b, p->s[i].label);
-			}
-			if (p->mark_note[0]) {
-				sb_puts(b, ", \\\n    keyentry with lines lt nodraw title ");
-				gp_quote(b, p->mark_note);
-			}
-		}
-		sb_puts(b, "\n");
-	}
-	if (p->npanels > 1)
-		sb_puts(b, "unset multiplot\n");
-}
-
-/* Run gnuplot on gp, writing the image to out through a temporary name. */
-static int run_gnuplot(const char *prog, const char *gp, const char *dat, const char *out,
-		       const char *imgtype, struct vm_diag *d)
-{
-	posix_spawn_file_actions_t fa;
-	struct strbuf e = { 0 }, err = { 0 };
-	char *tmp, *cmd, *gparg = NULL, *argv[5], buf[4096];
-	int pfd[2], fd, status = 0, rc = 0;
-	struct stat sb;
-	size_t n;
-	pid_t pid;
-	ssize_t got;
-
-	n = strlen(out) + sizeof ".tmp.XXXXXX";
-	tmp = xmalloc(n);
-	snprintf(tmp, n, "%s.tmp.XXXXXX", out);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = vm_fail(d, VM_ERR_IO, "%s: cannot create: %s", out, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	vm_temp_register(tmp); /* a signal while gnuplot draws must not leave it */
-	fchmod(fd, 0644); /* an ordinary file, like every other vmsim output */
-	close(fd);
-	/* the names as gnuplot strings: no byte of them is read as code */
-	sb_puts(&e, "outfile = ");
-	gp_quote(&e, tmp);
-	sb_puts(&e, "; datafile = ");
-	gp_quote(&e, dat);
-	sb_puts(&e, "; imgtype = ");
-	gp_quote(&e, imgtype);
-	cmd = sb_take(&e);
-	/* a script named -x.gp would be read as an option: ./-x.gp */
-	if (gp[0] == '-') {
-		sb_puts(&e, "./");
-		sb_puts(&e, gp);
-		gparg = sb_take(&e);
-	}
-	argv[0] = (char *)prog;
-	argv[1] = (char *)"-e";
-	argv[2] = cmd;
-	argv[3] = gparg ? gparg : (char *)gp;
-	argv[4] = NULL;
-	if (pipe(pfd)) {
-		rc = vm_fail(d, VM_ERR_IO, "pipe: %s", strerror(errno));
-		goto out;
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
-	posix_spawn_file_actions_addclose(&fa, pfd[0]);
-	posix_spawn_file_actions_addclose(&fa, pfd[1]);
-	rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (rc) {
-		close(pfd[0]);
-		rc = vm_fail(d, VM_ERR_IO, "cannot run %s: %s (install gnuplot-nox); %s and %s "
-			     "are written: run 'gnuplot %s' where gnuplot is installed",
-			     prog, strerror(rc), gp, dat, gp);
-		goto out;
-	}
-	while ((got = read(pfd[0], buf, sizeof buf)) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (err.n < 2000)
-			sb_add(&err, buf, (size_t)got);
-	}
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char *m = err.s ? err.s : (char *)"";
-
-		while (*m == '\n' || *m == ' ')
-			m++;
-		rc = vm_fail(d, VM_ERR_IO, "%s failed on %s (%s %d): %.600s", prog, gp,
-			     WIFEXITED(status) ? "exit status" : "signal",
-			     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), m);
-		goto out;
-	}
-	if (stat(tmp, &sb) || sb.st_size == 0) {
-		rc = vm_fail(d, VM_ERR_IO, "%s made no image from %s", prog, gp);
-		goto out;
-	}
-	if (rename(tmp, out)) {
-		rc = vm_fail(d, VM_ERR_IO, "%s: cannot write: %s", out, strerror(errno));
-		goto out;
-	}
-	vm_temp_unregister(tmp);
-	free(tmp);
-	tmp = NULL;
-out:
-	if (tmp) {
-		unlink(tmp);
-		vm_temp_unregister(tmp);
-		free(tmp);
-	}
-	free(cmd);
-	free(gparg);
-	free(err.s);
-	return rc;
-}
-
 /* An output that is the input itself (same device and inode) is refused. */
 static int same_file_check(const char *in, const char *const *outs, size_t n,
 			   struct vm_diag *d)
@@ -1424,7 +817,7 @@ static void plot_labels(const struct plot *p, char *title, size_t tn, char *xl, 
 		one_ps = 0;
 	if (strcmp(p->xname, "frames") == 0) {
 		if (one_ps) {
-			human_size(hs, sizeof hs, csv_cell(p->c, p->s[0].rows[0], p->ps_col));
+			plot_human_size(hs, sizeof hs, csv_cell(p->c, p->s[0].rows[0], p->ps_col));
 			snprintf(xl, xn, "memory size (frames of %s pages)", hs);
 		} else {
 			snprintf(xl, xn, "memory size (page frames)");
@@ -1581,19 +974,19 @@ int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 	}
 	/* the key's place decides the room for ticks, and the ticks the key's
 	 * corner: lay out with generous ticks, then fit them */
-	axis_setup(&p.ax, 0, 9);
-	axis_setup(&p.ay, 1, 7);
+	plot_axis_setup(&p.ax, 0, 9);
+	plot_axis_setup(&p.ay, 1, 7);
 	plot_look(&p);
 	plot_layout(&p);
-	axis_fit(&p.ax, 0, (p.npanels > 1 ? 2.0 : p.w - (p.key_out ? p.key_w + 0.1 : 0) - 0.9) * 72);
-	axis_fit(&p.ay, 1, (p.npanels > 1 ? 1.6 : p.h - 0.98) * 72);
+	plot_axis_fit(&p.ax, 0, (p.npanels > 1 ? 2.0 : p.w - (p.key_out ? p.key_w + 0.1 : 0) - 0.9) * 72);
+	plot_axis_fit(&p.ay, 1, (p.npanels > 1 ? 1.6 : p.h - 0.98) * 72);
 	plot_labels(&p, title, sizeof title, xl, sizeof xl, yl, sizeof yl);
-	build_dat(&p, &sdat);
-	build_gp(&p, title, xl, yl, &sgp);
-	if ((rc = write_text(dat, &sdat, d)) || (rc = write_text(gp, &sgp, d)))
+	plot_build_dat(&p, &sdat);
+	plot_build_gp(&p, title, xl, yl, &sgp);
+	if ((rc = plot_write_text(dat, &sdat, d)) || (rc = plot_write_text(gp, &sgp, d)))
 		goto out;
 	if (o->render)
-		rc = run_gnuplot(o->gnuplot ? o->gnuplot : "gnuplot", gp, dat, out, term->type, d);
+		rc = plot_run_gnuplot(o->gnuplot ? o->gnuplot : "gnuplot", gp, dat, out, term->type, d);
 out:
 	plot_free(&p);
 	free(sdat.s);

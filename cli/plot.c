@@ -65,22 +65,22 @@ const struct cmd plot_cmd = {
 	.name = "plot",
 	.usage = "RESULT.csv -o FIG.{png,svg,pdf} [--metric M] [options]",
 	.summary = "draw a results file with gnuplot: one line per policy against memory size",
-	.details = "Reads a CSV written by replay, curve or batch and draws --metric against\n"
-		"--x, one series per policy (and per value of any other configuration column\n"
-		"that varies, such as page_size, trace or a TLB's ways; a one-set TLB is the\n"
-		"series \"full\").  Every policy has one fixed colour and marker in every\n"
-		"figure; OPT, a bound, is dashed; series of one policy that differ by a\n"
-		"configuration value take a sequential palette.  Every measured point has a\n"
-		"marker (beyond 30 points, about 30, as the key says); where series meet,\n"
-		"markers nest and an equal series is dashed and keyed \"(= OTHER)\".  Rates\n"
-		"stay in [0, 1], counts start at 0 (at the data on a log axis); points a log\n"
-		"axis cannot show are counted in a note.  The key goes in a free corner, or\n"
-		"outside on the right.  The figure is 3.5 x 2.5 in with 7-point text in every\n"
-		"format (PNG at 300 dpi).  The image type comes from the extension (png:\n"
-		"pngcairo, svg, pdf: pdfcairo).  FIG.gp and FIG.dat are written beside the\n"
-		"image, the same for every type, so 'gnuplot FIG.gp' or 'gnuplot -e\n"
-		"\"imgtype='pdf'\" FIG.gp' redraws it.  No output may be the input file.\n"
-		"Every file appears complete or not at all.",
+	.details = "Reads a CSV written by replay, curve, tlb-curve, merge or batch and draws\n"
+		"--metric against --x, one series per policy (and per value of any other\n"
+		"configuration column that varies, such as page_size, trace or a TLB's ways;\n"
+		"a one-set TLB is the series \"full\").  Every policy has one fixed colour and\n"
+		"marker in every figure; OPT, a bound, is dashed; series of one policy that\n"
+		"differ by a configuration value take a sequential palette.  Every measured\n"
+		"point has a marker (beyond 30 points, about 30, as the key says); where\n"
+		"series meet, markers nest and an equal series is dashed and keyed \"(=\n"
+		"OTHER)\".  Rates stay in [0, 1], counts start at 0 (at the data on a log\n"
+		"axis); points a log axis cannot show are counted in a note.  The key goes in\n"
+		"a free corner, or outside on the right.  The figure is 3.5 x 2.5 in with\n"
+		"7-point text in every format (PNG at 300 dpi).  The image type comes from\n"
+		"the extension (png: pngcairo, svg, pdf: pdfcairo).  FIG.gp and FIG.dat are\n"
+		"written beside the image, the same for every type, so 'gnuplot FIG.gp' or\n"
+		"'gnuplot -e \"imgtype='pdf'\" FIG.gp' redraws it.  No output may be the input\n"
+		"file.  Every file appears complete or not at all.",
 	.opts = plot_opts,
 	.min_pos = 1,
 	.max_pos = 1,

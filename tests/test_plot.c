@@ -575,6 +575,41 @@ static void test_errors(void **state)
 	csv_free(&c);
 }
 
+/* ------------------------------------------------------------- memory */
+
+/* --memory SIZES as frames: worked by hand for 4 KiB pages (shift 12). */
+static void test_memory_spec(void **state)
+{
+	struct vm_diag d = { 0 };
+	char *f = NULL;
+
+	(void)state;
+	assert_int_equal(curve_memory_spec("64K,1M", 12, 0, &f, &d), 0);
+	assert_string_equal(f, "16,256"); /* 65536 / 4096, 1048576 / 4096 */
+	free(f);
+	assert_int_equal(curve_memory_spec("4K:64K:x2, 8K:32K:8K", 12, 0, &f, &d), 0);
+	assert_string_equal(f, "1:16:x2,2:8:2");
+	free(f);
+	/* 6 KiB is one and a half pages: whole frames, rounded down */
+	assert_int_equal(curve_memory_spec("6K", 12, 0, &f, &d), 0);
+	assert_string_equal(f, "1");
+	free(f);
+	/* fractions of a 174-page footprint: ceil(1.74) = 2, 174 */
+	assert_int_equal(curve_memory_spec("1%:100%:x2", 12, 174, &f, &d), 0);
+	assert_string_equal(f, "2:174:x2");
+	free(f);
+	/* 2 MiB pages */
+	assert_int_equal(curve_memory_spec("1G", 21, 0, &f, &d), 0);
+	assert_string_equal(f, "512");
+	free(f);
+	assert_int_equal(curve_memory_spec("1K", 12, 0, &f, &d), VM_ERR_USAGE);
+	has(d.msg, "at least one 4096-byte page");
+	assert_int_equal(curve_memory_spec("-4K", 12, 0, &f, &d), VM_ERR_USAGE);
+	assert_int_equal(curve_memory_spec("4K:", 12, 0, &f, &d), VM_ERR_USAGE);
+	assert_int_equal(curve_memory_spec("0%", 12, 100, &f, &d), VM_ERR_USAGE);
+	assert_int_equal(curve_memory_spec("lots", 12, 0, &f, &d), VM_ERR_USAGE);
+}
+
 /* ------------------------------------------------------------- labels */
 
 static void test_labels(void **state)
@@ -609,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_same_file),
 		cmocka_unit_test(test_facet),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_memory_spec),
 		cmocka_unit_test(test_labels),
 	};
 

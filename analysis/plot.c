@@ -33,8 +33,8 @@
  *   every marker on top of every line.  A marker that coincides with one of
  *   an earlier series is drawn smaller (the .dat's third column), so equal
  *   points show as nested markers; a series equal to an earlier one at every
- *   point is dashed, so the earlier one shows through, and its key says
- *   "Clock (= FIFO)".
+ *   point is dashed, so the earlier one shows through, its key says "Clock
+ *   (= FIFO)", and the equal series' markers take turns along the line.
  *
  *   Axes stay in the possible range.  Rates stay in [0, 1]; counts start at
  *   0 on a linear axis and at the data on a log axis; padding never crosses
@@ -640,6 +640,28 @@ static void plot_look(struct plot *p)
 			free(l);
 			s->dt = s->dt == 2 ? 3 : 2;
 		}
+	}
+	/*
+	 * Equal series share one line, so their markers take turns along it:
+	 * in a group of m, the k-th marks every (thin x m)-th point from point
+	 * k x thin, at full size (undoing the nesting among themselves).  Every
+	 * point keeps a marker, and each series shows its own.
+	 */
+	for (i = 0; i < p->ns; i++) {
+		struct series *s = &p->s[i];
+		size_t root = s->same_as >= 0 ? (size_t)s->same_as : i, m = 1, rank = 0, thin = s->every;
+
+		for (j = 0; j < p->ns; j++)
+			if (j != root && p->s[j].same_as == (int)root) {
+				m++;
+				rank += j <= i && i != root;
+			}
+		if (m == 1)
+			continue;
+		s->every = thin * m;
+		s->start = rank * thin;
+		for (a = 0; a < s->npts; a++)
+			s->ms[a] = fmin(1, fmax(0.4, s->ms[a] / pow(0.72, (double)rank)));
 	}
 }
 

@@ -239,8 +239,9 @@ void plot_build_gp(const struct plot *p, const char *title, const char *xlabel,
 			}
 		for (i = 0; i < p->ns; i++)
 			if (p->s[i].panel == pn) {
-				sb_printf(b, ", \\\n    datafile index %zu every %zu using 1:2:3 with points "
-					  "ls %zu ps variable notitle", i, p->s[i].every, i + 1);
+				sb_printf(b, ", \\\n    datafile index %zu every %zu::%zu using 1:2:3 with "
+					  "points ls %zu ps variable notitle", i, p->s[i].every,
+					  p->s[i].start, i + 1);
 			}
 		if (pn == 0) {
 			for (i = 0; i < p->ns; i++) {

@@ -32,6 +32,7 @@ struct series {
 	int pt, dt;         /* point and dash type */
 	int same_as;        /* index of an earlier equal series, or -1 */
 	size_t every;       /* marker on every n-th point */
+	size_t start;       /* from this point (equal series take turns) */
 };
 
 struct axis {

@@ -168,7 +168,7 @@ static void test_series(void **state)
 	/* drawing order: the style table (opt fifo random lru lfu clock), then
 	 * others; each series a line, then its markers, then a key entry */
 	has(gp, "datafile index 0 using 1:2 with lines ls 1 notitle");
-	has(gp, "datafile index 4 every 1 using 1:2:3 with points ls 5 ps variable notitle");
+	has(gp, "datafile index 4 every 1::0 using 1:2:3 with points ls 5 ps variable notitle");
 	has(gp, "keyentry with linespoints ls 1 title \"OPT, 4 KiB pages\"");
 	has(gp, "keyentry with linespoints ls 2 title \"LRU, 4 KiB pages\"");
 	has(gp, "keyentry with linespoints ls 3 title \"LRU, 8 KiB pages\"");
@@ -371,11 +371,23 @@ static void test_markers(void **state)
 	has(gp, "#0072B2");
 	/* every line is drawn before any marker */
 	assert_true(strstr(gp, "with points") > strstr(gp, "index 4 using 1:2 with lines"));
-	/* shared points nest: the later series' markers are smaller */
-	has(dat, "# index 4: Clock (= FIFO)\n3 9 0.72\n4 10 0.72\n");
+	/* equal series take turns with their markers along the shared line:
+	 * FIFO marks points 0, 2, ..., Clock 1, 3, ..., both at full size */
+	has(gp, "datafile index 1 every 2::0 using 1:2:3 with points ls 2");
+	has(gp, "datafile index 4 every 2::1 using 1:2:3 with points ls 5");
+	has(dat, "# index 4: Clock (= FIFO)\n3 9 1\n4 10 1\n");
 	has(dat, "# index 1: FIFO\n3 9 1\n4 10 1\n");
-	/* markers on every point (every 1) */
-	assert_int_equal(count(gp, "every 1 using"), 5);
+	/* OPT, alone, has a marker on every point */
+	has(gp, "datafile index 0 every 1::0 using");
+	free(gp);
+	free(dat);
+	csv_free(&c);
+
+	/* a point shared with an earlier, different series nests: smaller */
+	parse_ok(&c, "trace,policy,frames,faults\nb,opt,3,7\nb,opt,4,6\nb,lru,3,10\nb,lru,4,6\n");
+	draw(&c, &o, &gp, &dat);
+	has(dat, "# index 1: LRU\n3 10 1\n4 6 0.72\n");
+	hasnt(gp, "(= OPT)");
 	free(gp);
 	free(dat);
 	csv_free(&c);
@@ -388,7 +400,7 @@ static void test_markers(void **state)
 	fclose(m);
 	parse_ok(&c, b.s);
 	draw(&c, &o, &gp, &dat);
-	has(gp, "every 3 using 1:2:3");
+	has(gp, "every 3::0 using 1:2:3");
 	has(gp, "title \"markers: every 3rd\"");
 	free(gp);
 	free(dat);

@@ -57,10 +57,10 @@ plot \
     datafile index 1 using 1:2 with lines ls 2 notitle, \
     datafile index 2 using 1:2 with lines ls 3 notitle, \
     datafile index 3 using 1:2 with lines ls 4 notitle, \
-    datafile index 0 every 1 using 1:2:3 with points ls 1 ps variable notitle, \
-    datafile index 1 every 1 using 1:2:3 with points ls 2 ps variable notitle, \
-    datafile index 2 every 1 using 1:2:3 with points ls 3 ps variable notitle, \
-    datafile index 3 every 1 using 1:2:3 with points ls 4 ps variable notitle, \
+    datafile index 0 every 1::0 using 1:2:3 with points ls 1 ps variable notitle, \
+    datafile index 1 every 1::0 using 1:2:3 with points ls 2 ps variable notitle, \
+    datafile index 2 every 1::0 using 1:2:3 with points ls 3 ps variable notitle, \
+    datafile index 3 every 1::0 using 1:2:3 with points ls 4 ps variable notitle, \
     keyentry with linespoints ls 1 title "OPT", \
     keyentry with linespoints ls 2 title "FIFO", \
     keyentry with linespoints ls 3 title "LRU", \
@@ -81,10 +81,10 @@ plot \
     datafile index 5 using 1:2 with lines ls 6 notitle, \
     datafile index 6 using 1:2 with lines ls 7 notitle, \
     datafile index 7 using 1:2 with lines ls 8 notitle, \
-    datafile index 4 every 1 using 1:2:3 with points ls 5 ps variable notitle, \
-    datafile index 5 every 1 using 1:2:3 with points ls 6 ps variable notitle, \
-    datafile index 6 every 1 using 1:2:3 with points ls 7 ps variable notitle, \
-    datafile index 7 every 1 using 1:2:3 with points ls 8 ps variable notitle
+    datafile index 4 every 1::0 using 1:2:3 with points ls 5 ps variable notitle, \
+    datafile index 5 every 1::0 using 1:2:3 with points ls 6 ps variable notitle, \
+    datafile index 6 every 1::0 using 1:2:3 with points ls 7 ps variable notitle, \
+    datafile index 7 every 1::0 using 1:2:3 with points ls 8 ps variable notitle
 unset label 101
 unset label 102
 set title "sort-heap.vmt" noenhanced
@@ -101,10 +101,10 @@ plot \
     datafile index 9 using 1:2 with lines ls 10 notitle, \
     datafile index 10 using 1:2 with lines ls 11 notitle, \
     datafile index 11 using 1:2 with lines ls 12 notitle, \
-    datafile index 8 every 1 using 1:2:3 with points ls 9 ps variable notitle, \
-    datafile index 9 every 1 using 1:2:3 with points ls 10 ps variable notitle, \
-    datafile index 10 every 1 using 1:2:3 with points ls 11 ps variable notitle, \
-    datafile index 11 every 1 using 1:2:3 with points ls 12 ps variable notitle
+    datafile index 8 every 1::0 using 1:2:3 with points ls 9 ps variable notitle, \
+    datafile index 9 every 1::0 using 1:2:3 with points ls 10 ps variable notitle, \
+    datafile index 10 every 1::0 using 1:2:3 with points ls 11 ps variable notitle, \
+    datafile index 11 every 1::0 using 1:2:3 with points ls 12 ps variable notitle
 unset label 101
 unset label 102
 set title "sort-merge.vmt" noenhanced
@@ -121,8 +121,8 @@ plot \
     datafile index 13 using 1:2 with lines ls 14 notitle, \
     datafile index 14 using 1:2 with lines ls 15 notitle, \
     datafile index 15 using 1:2 with lines ls 16 notitle, \
-    datafile index 12 every 1 using 1:2:3 with points ls 13 ps variable notitle, \
-    datafile index 13 every 1 using 1:2:3 with points ls 14 ps variable notitle, \
-    datafile index 14 every 1 using 1:2:3 with points ls 15 ps variable notitle, \
-    datafile index 15 every 1 using 1:2:3 with points ls 16 ps variable notitle
+    datafile index 12 every 1::0 using 1:2:3 with points ls 13 ps variable notitle, \
+    datafile index 13 every 1::0 using 1:2:3 with points ls 14 ps variable notitle, \
+    datafile index 14 every 1::0 using 1:2:3 with points ls 15 ps variable notitle, \
+    datafile index 15 every 1::0 using 1:2:3 with points ls 16 ps variable notitle
 unset multiplot

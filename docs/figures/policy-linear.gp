@@ -42,12 +42,12 @@ plot \
     datafile index 3 using 1:2 with lines ls 4 notitle, \
     datafile index 4 using 1:2 with lines ls 5 notitle, \
     datafile index 5 using 1:2 with lines ls 6 notitle, \
-    datafile index 0 every 2 using 1:2:3 with points ls 1 ps variable notitle, \
-    datafile index 1 every 2 using 1:2:3 with points ls 2 ps variable notitle, \
-    datafile index 2 every 2 using 1:2:3 with points ls 3 ps variable notitle, \
-    datafile index 3 every 2 using 1:2:3 with points ls 4 ps variable notitle, \
-    datafile index 4 every 2 using 1:2:3 with points ls 5 ps variable notitle, \
-    datafile index 5 every 2 using 1:2:3 with points ls 6 ps variable notitle, \
+    datafile index 0 every 2::0 using 1:2:3 with points ls 1 ps variable notitle, \
+    datafile index 1 every 2::0 using 1:2:3 with points ls 2 ps variable notitle, \
+    datafile index 2 every 2::0 using 1:2:3 with points ls 3 ps variable notitle, \
+    datafile index 3 every 2::0 using 1:2:3 with points ls 4 ps variable notitle, \
+    datafile index 4 every 2::0 using 1:2:3 with points ls 5 ps variable notitle, \
+    datafile index 5 every 2::0 using 1:2:3 with points ls 6 ps variable notitle, \
     keyentry with linespoints ls 1 title "OPT", \
     keyentry with linespoints ls 2 title "FIFO", \
     keyentry with linespoints ls 3 title "Random", \

@@ -41,10 +41,10 @@ plot \
     datafile index 1 using 1:2 with lines ls 2 notitle, \
     datafile index 2 using 1:2 with lines ls 3 notitle, \
     datafile index 3 using 1:2 with lines ls 4 notitle, \
-    datafile index 0 every 1 using 1:2:3 with points ls 1 ps variable notitle, \
-    datafile index 1 every 1 using 1:2:3 with points ls 2 ps variable notitle, \
-    datafile index 2 every 1 using 1:2:3 with points ls 3 ps variable notitle, \
-    datafile index 3 every 1 using 1:2:3 with points ls 4 ps variable notitle, \
+    datafile index 0 every 1::0 using 1:2:3 with points ls 1 ps variable notitle, \
+    datafile index 1 every 1::0 using 1:2:3 with points ls 2 ps variable notitle, \
+    datafile index 2 every 1::0 using 1:2:3 with points ls 3 ps variable notitle, \
+    datafile index 3 every 1::0 using 1:2:3 with points ls 4 ps variable notitle, \
     keyentry with linespoints ls 1 title "LRU, 1-way", \
     keyentry with linespoints ls 2 title "LRU, 2-way", \
     keyentry with linespoints ls 3 title "LRU, 4-way", \

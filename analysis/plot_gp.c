@@ -197,9 +197,28 @@ void plot_build_gp(const struct plot *p, const char *title, const char *xlabel,
 			  0.15 / w, (0.6 / h + 1 - 0.6 / h) / 2);
 		sb_puts(b, "unset xlabel\nunset ylabel\n");
 	} else {
-		sb_puts(b, "set title ");
-		gp_quote(b, title);
-		sb_puts(b, " noenhanced\n");
+		/*
+		 * The title is centred on the canvas, not on the plot (which a key
+		 * outside pushes left, and a long title with it off the canvas):
+		 * a label at the top, with blank title lines keeping its room.
+		 * One too wide for the canvas (7-point text: about 3.9 pt a
+		 * character) breaks at the blank nearest its middle.
+		 */
+		size_t n = strlen(title), cut = 0, k;
+		char *t = xstrdup(title);
+
+		if ((double)n * 3.9 / 72 > w - 0.3)
+			for (k = 0; k < n; k++)
+				if (t[k] == ' ' && (!cut || labs((long)k - (long)n / 2) <
+							    labs((long)cut - (long)n / 2)))
+					cut = k;
+		if (cut)
+			t[cut] = '\n';
+		sb_puts(b, cut ? "set title \" \\n \" noenhanced\n" : "set title \" \" noenhanced\n");
+		sb_puts(b, "set label 100 ");
+		gp_quote(b, t);
+		sb_printf(b, " at screen 0.5, screen %.4f center front noenhanced\n", 1 - 0.12 / h);
+		free(t);
 	}
 	for (pn = 0; pn < p->npanels; pn++) {
 		int first = 1;

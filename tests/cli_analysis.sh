@@ -91,7 +91,7 @@ for ext in png svg pdf; do
 	expect_ok "plot $ext" "$VMSIM" plot curve-belady.csv -o fig-$ext.$ext --metric faults \
 		--title "Belady's anomaly"
 	[ -s fig-$ext.$ext ] && ok || bad "fig-$ext.$ext is missing or empty"
-	grep -q "set title \"Belady's anomaly\"" fig-$ext.gp && ok || bad "fig-$ext.gp lacks the title"
+	grep -q "set label 100 \"Belady's anomaly\"" fig-$ext.gp && ok || bad "fig-$ext.gp lacks the title"
 	for s in OPT FIFO Random LRU LFU Clock; do
 		grep -q "title \"$s" fig-$ext.gp && ok || bad "fig-$ext.gp lacks series $s"
 	done
@@ -108,7 +108,7 @@ awk '/^# index 1: FIFO/ { on = 1; next } /^#/ { on = 0 } on && NF { print $1, $2
 check "fifo bump" "$(tr '\n' ' ' <fifo.dat)" "1 12 2 12 3 9 4 10 5 5 6 5 "
 expect_ok "plot log-x hit-rate" "$VMSIM" plot curve-rand.csv -o rand.svg --log-x
 grep -q 'set logscale x 2' rand.gp && ok || bad "--log-x not in rand.gp"
-grep -q 'set title "rand.txt: hit rate vs memory size"' rand.gp && ok || bad "default title: $(grep title rand.gp | head -1)"
+grep -q 'set label 100 "rand.txt: hit rate vs memory size"' rand.gp && ok || bad "default title: $(grep title rand.gp | head -1)"
 expect_ok "plot miss-ratio" "$VMSIM" plot curve-rand.csv -o miss.png --metric miss-ratio --script-only
 [ -s miss.gp ] && [ ! -e miss.png ] && ok || bad "--script-only made an image or no script"
 expect_fail "plot no output" 2 "--output" "$VMSIM" plot curve-rand.csv

@@ -160,7 +160,16 @@ static void test_series(void **state)
 	o.title = "It's a test";
 	draw(&c, &o, &gp, &dat);
 	has(gp, "set terminal svg");
-	has(gp, "set title \"It's a test\" noenhanced");
+	has(gp, "set label 100 \"It's a test\" at screen 0.5");
+	has(gp, "set title \" \" noenhanced");
+	free(gp);
+	free(dat);
+	/* a title too wide for the canvas breaks at the blank nearest its middle */
+	o.title = "a title of many words that is much too wide for one column of a paper, and for a key beside it as well, surely";
+	draw(&c, &o, &gp, &dat);
+	has(gp, "set title \" \\n \" noenhanced");
+	has(gp, "\"a title of many words that is much too wide for one column\\012of a paper, and for a key beside it as well, surely\"");
+	o.title = "It's a test";
 	has(gp, "set ylabel \"miss ratio (faults / references)\" noenhanced");
 	/* page size varies, so the x label has no unit and labels name it */
 	has(gp, "set xlabel \"memory size (page frames)\" noenhanced");
@@ -194,7 +203,7 @@ static void test_series(void **state)
 	o.only_trace = "dir/t.vmt";
 	draw(&c, &o, &gp, &dat);
 	has(gp, "set xlabel \"memory size (frames of 4 KiB pages)\"");
-	has(gp, "set title \"t.vmt: page faults vs memory size\"");
+	has(gp, "set label 100 \"t.vmt: page faults vs memory size\"");
 	has(gp, "title \"FIFO\"\n");
 	has(dat, "3 9 1\n4 10 1\n");
 	hasnt(dat, "3 1 1\n");
@@ -203,7 +212,7 @@ static void test_series(void **state)
 	/* several traces: the title says so, not the first row's trace */
 	o.only_trace = NULL;
 	draw(&c, &o, &gp, &dat);
-	has(gp, "set title \"page faults vs memory size, several traces\"");
+	has(gp, "set label 100 \"page faults vs memory size, several traces\"");
 	has(gp, "title \"FIFO, t.vmt\"");
 	has(gp, "title \"FIFO, other\"");
 	free(gp);
@@ -438,8 +447,8 @@ static void test_hostile_strings(void **state)
 	o.title = "line one\nsystem(\"touch pwned_title\")\r\t\x01\xff end";
 	draw(&c, &o, &gp, &dat);
 	printable(gp);
-	has(gp, "set title \"line one\\012system(\\042touch pwned_title\\042)\\015\\011\\001\\377"
-		" end\" noenhanced");
+	has(gp, "set label 100 \"line one\\012system(\\042touch pwned_title\\042)\\015\\011\\001\\377"
+		" end\" at screen");
 	has(gp, "title \"LRU, z\\012system(\\042id > pwned\\042)\\012.txt\"");
 	/* backquotes (command substitution), '@' (macros), backslashes */
 	has(gp, "title \"LRU, a\\140touch x\\140\\100b\\134\\134'c\"");

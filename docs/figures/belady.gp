@@ -28,7 +28,8 @@ set style line 3 lc rgb "#009E73" lw 1.25 pt 13 dt 1
 set style line 4 lc rgb "#0072B2" lw 1.25 pt 5 dt 1
 set style line 5 lc rgb "#D55E00" lw 1.25 pt 11 dt 2
 set style line 6 lc rgb "#56B4E9" lw 1.25 pt 15 dt 2
-set title "Belady's anomaly (12 references, 5 pages)" noenhanced
+set title " " noenhanced
+set label 100 "Belady's anomaly (12 references, 5 pages)" at screen 0.5, screen 0.9520 center front noenhanced
 set xrange [0.84999999999999998:6.1500000000000004]
 set xtics ("1" 1, "2" 2, "3" 3, "4" 4, "5" 5, "6" 6)
 set yrange [0:12.35]

@@ -26,7 +26,8 @@ set style line 1 lc rgb "#966700" lw 1.25 pt 9 dt 1
 set style line 2 lc rgb "#EFC159" lw 1.25 pt 9 dt 2
 set style line 3 lc rgb "#004A74" lw 1.25 pt 5 dt 1
 set style line 4 lc rgb "#59A3CD" lw 1.25 pt 5 dt 2
-set title "sort-heap.vmt: page faults vs memory size" noenhanced
+set title " " noenhanced
+set label 100 "sort-heap.vmt: page faults vs memory size" at screen 0.5, screen 0.9520 center front noenhanced
 set logscale x 2
 set xrange [3219.1210772122854:16010459.475054163]
 set xtics ("4 KiB" 4096, "32 KiB" 32768, "256 KiB" 262144, "2 MiB" 2097152)

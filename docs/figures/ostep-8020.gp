@@ -28,7 +28,8 @@ set style line 3 lc rgb "#009E73" lw 1.25 pt 13 dt 1
 set style line 4 lc rgb "#0072B2" lw 1.25 pt 5 dt 1
 set style line 5 lc rgb "#D55E00" lw 1.25 pt 11 dt 1
 set style line 6 lc rgb "#56B4E9" lw 1.25 pt 15 dt 1
-set title "OSTEP 80-20 workload (100 pages)" noenhanced
+set title " " noenhanced
+set label 100 "OSTEP 80-20 workload (100 pages)" at screen 0.5, screen 0.9520 center front noenhanced
 set xrange [0:102.97]
 set xtics ("0" 0, "20" 20, "40" 40, "60" 60, "80" 80, "100" 100)
 set yrange [0:1]

@@ -28,7 +28,8 @@ set style line 3 lc rgb "#009E73" lw 1.25 pt 13 dt 1
 set style line 4 lc rgb "#0072B2" lw 1.25 pt 5 dt 2
 set style line 5 lc rgb "#D55E00" lw 1.25 pt 11 dt 2
 set style line 6 lc rgb "#56B4E9" lw 1.25 pt 15 dt 2
-set title "OSTEP looping workload (50 pages)" noenhanced
+set title " " noenhanced
+set label 100 "OSTEP looping workload (50 pages)" at screen 0.5, screen 0.9520 center front noenhanced
 set xrange [0:61.770000000000003]
 set xtics ("0" 0, "10" 10, "20" 20, "30" 30, "40" 40, "50" 50, "60" 60)
 set yrange [0:1]

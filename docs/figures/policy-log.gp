@@ -28,7 +28,8 @@ set style line 3 lc rgb "#009E73" lw 1.25 pt 13 dt 1
 set style line 4 lc rgb "#0072B2" lw 1.25 pt 5 dt 1
 set style line 5 lc rgb "#D55E00" lw 1.25 pt 11 dt 1
 set style line 6 lc rgb "#56B4E9" lw 1.25 pt 15 dt 1
-set title "sort-merge.vmt: page faults vs memory size" noenhanced
+set title " " noenhanced
+set label 100 "sort-merge.vmt: page faults vs memory size" at screen 0.5, screen 0.9520 center front noenhanced
 set logscale x 2
 set xrange [0.84674531236252726:302.33412132595976]
 set xtics ("1" 1, "2" 2, "4" 4, "8" 8, "16" 16, "32" 32, "64" 64, "128" 128, "256" 256)

@@ -26,7 +26,8 @@ set style line 1 lc rgb "#440154" lw 1.25 pt 7 dt 1
 set style line 2 lc rgb "#3B528B" lw 1.25 pt 5 dt 1
 set style line 3 lc rgb "#21908C" lw 1.25 pt 9 dt 1
 set style line 4 lc rgb "#9BD93C" lw 1.25 pt 11 dt 1
-set title "sort-heap.vmt: TLB misses vs TLB entries" noenhanced
+set title " " noenhanced
+set label 100 "sort-heap.vmt: TLB misses vs TLB entries" at screen 0.5, screen 0.9520 center front noenhanced
 set logscale x 2
 set xrange [3.386981249450109:1209.336485303839]
 set xtics ("4" 4, "16" 16, "64" 64, "256" 256, "1024" 1024)

@@ -597,9 +597,9 @@ static void plot_look(struct plot *p)
 			all &= p->s[i].every > 1;
 		}
 		if (every > 1)
-			snprintf(p->mark_note, sizeof p->mark_note, "%s every %zu%s%s",
+			snprintf(p->mark_note, sizeof p->mark_note, "%s every %zu%s",
 				 all ? "markers:" : "long lines:", every,
-				 every == 2 ? "nd" : every == 3 ? "rd" : "th", all ? "" : " point marked");
+				 every == 2 ? "nd" : every == 3 ? "rd" : "th");
 	}
 	/* where series meet: nested markers; equal series dashed and named */
 	for (i = 0; i < p->ns; i++) {

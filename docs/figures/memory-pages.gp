@@ -8,12 +8,12 @@ if (!exists("imgtype")) imgtype = "png"
 if (!exists("datafile")) datafile = stem.".dat"
 if (!exists("outfile")) outfile = stem.".".imgtype
 if (imgtype eq "pdf") {
-    set terminal pdfcairo size 6.584in,2.500in enhanced font "Sans,7" fontscale 1 linewidth 2 dashlength 2 pointscale 0.63 rounded
+    set terminal pdfcairo size 5.699in,2.500in enhanced font "Sans,7" fontscale 1 linewidth 2 dashlength 2 pointscale 0.63 rounded
 } else { if (imgtype eq "svg") {
-    set terminal svg size 988,375 dynamic enhanced font "Sans,7" fontscale 2.0833 linewidth 2.0833 rounded
+    set terminal svg size 855,375 dynamic enhanced font "Sans,7" fontscale 2.0833 linewidth 2.0833 rounded
     set pointsize 1.9  # the svg terminal has no pointscale
 } else {
-    set terminal pngcairo size 1975,750 enhanced font "Sans,7" fontscale 4.1667 linewidth 4.1667 pointscale 2.6 rounded
+    set terminal pngcairo size 1710,750 enhanced font "Sans,7" fontscale 4.1667 linewidth 4.1667 pointscale 2.6 rounded
 }}
 set output outfile
 set encoding utf8
@@ -50,4 +50,4 @@ plot \
     keyentry with linespoints ls 2 title "FIFO, 2 MiB pages", \
     keyentry with linespoints ls 3 title "LRU, 4 KiB pages", \
     keyentry with linespoints ls 4 title "LRU, 2 MiB pages", \
-    keyentry with lines lt nodraw title "long lines: every 3rd point marked"
+    keyentry with lines lt nodraw title "long lines: every 3rd"

@@ -51,7 +51,7 @@ FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/tests/fuz
 DEPS_STAMP_BUILD := /usr/include/zlib.h /usr/include/perfmon/pfmlib.h
 DEPS_STAMP_TEST  := /usr/include/cmocka.h
 
-.PHONY: all vmsim test demo bench install clean help deps traces fuzz
+.PHONY: all vmsim test demo bench install clean help deps traces fuzz figures
 # ./vmsim is relinked on every make, to the binary of that build (plain or
 # SANITIZE=...).  Objects that pattern chains would delete as intermediates
 # are kept, and only these: a bare `.SECONDARY:` makes every target secondary, and then a
@@ -66,6 +66,7 @@ help:
 	@echo "make test       build and run every test (cmocka units + CLI end-to-end)"
 	@echo "make demo       record a real trace with valgrind lackey and replay it"
 	@echo "make bench      run the benchmarks, results in bench/"
+	@echo "make figures    the figure gallery, docs/figures/*.png and *.pdf"
 	@echo "make install PREFIX=/usr/local [DESTDIR=...]   the binary, man page, bash completion, README"
 	@echo "make uninstall  remove exactly what make install installed (same PREFIX, DESTDIR)"
 	@echo "make static     build/vmsim-static, a binary without shared libraries"
@@ -122,6 +123,11 @@ fuzz: $(FUZZ_BIN)
 demo: vmsim
 	./deps.sh demo
 	VMSIM=$(abspath $(BIN)) ./traces/demo.sh
+
+# the figure gallery (needs gnuplot): docs/figures/*.png, *.pdf, *.gp, *.dat
+figures: $(BIN)
+	./deps.sh test
+	VMSIM=$(abspath $(BIN)) ./docs/figures/make.sh
 
 # regenerate the shipped real traces (needs valgrind)
 traces: $(BIN)

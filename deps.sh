@@ -4,7 +4,8 @@
 #   ./deps.sh [build|test|demo|all]      (default: all)
 #
 # build: gcc, make, zlib, libpfm4
-# test:  + cmocka, clang (libFuzzer), gnuplot, man-db and groff (the man page test)
+# test:  + cmocka, clang (libFuzzer), gnuplot, pdftoppm (figure tests),
+#        man-db and groff (the man page test)
 # demo:  + valgrind (lackey), gnuplot (the figure), awk: every command traces/demo.sh
 #        runs (tests/cli_install.sh checks that against the script)
 # all:   everything above
@@ -13,7 +14,7 @@ set -eu
 
 what=${1:-all}
 build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
-test="$build libcmocka-dev gzip gnuplot-nox valgrind clang libclang-rt-14-dev man-db groff-base"
+test="$build libcmocka-dev gzip gnuplot-nox poppler-utils valgrind clang libclang-rt-14-dev man-db groff-base"
 demo="$build valgrind gzip gnuplot-nox mawk"
 case $what in
 build) want=$build ;;

@@ -15,7 +15,7 @@
 enum col_type {
 	COL_STR, /* text; CSV-quoted when needed, JSON string */
 	COL_U64, /* unsigned integer */
-	COL_F64, /* real number, printed with 6 decimals */
+	COL_F64, /* real number: 6 decimals if exact, else 9 significant digits */
 };
 
 struct col {
@@ -109,6 +109,15 @@ enum result_role result_col_role(const char *name);
  */
 int curve_frames_parse(const char *spec, uint32_t npages, uint32_t **sizes,
 		       size_t *n, struct vm_diag *d);
+/*
+ * Memory sizes in bytes as a curve_frames_parse() spec of frames of
+ * 2^page_shift bytes: a comma list of SIZE (64K, 1M, 1G), MIN:MAX,
+ * MIN:MAX:STEP or MIN:MAX:xFACTOR, where a size may be P% of the footprint
+ * (footprint_pages; 0 checks the syntax only).  Sizes round down to whole
+ * frames; one below a page is an error.  *frames is malloc'd.
+ */
+int curve_memory_spec(const char *mem, uint32_t page_shift, uint64_t footprint_pages,
+		      char **frames, struct vm_diag *d);
 /* "opt,lru,fifo" -> registry entries, in order, no repeats; up to max.
  * "all" is every registered policy in registry order. */
 int curve_policies_parse(const char *list, const struct policy_ops **pols,
@@ -168,6 +177,7 @@ struct curve_job {
 	uint32_t page_shift;             /* log2 page size */
 	const char *policies;            /* comma list */
 	const char *frames;              /* curve_frames_parse() syntax */
+	const char *memory;              /* curve_memory_spec() syntax; overrides frames */
 	uint64_t seed;                   /* for randomized policies */
 	uint64_t lfu_aging;              /* LFU's K, 0 = default */
 	unsigned threads;                /* workers, >= 1 */
@@ -221,8 +231,34 @@ int csv_merge(struct csv *out, const struct csv *in, size_t n, struct vm_diag *d
 
 /* ---------------------------------------------------------- figures (plot.c) */
 
+/* ------------------------------------------------- column labels (labels.c) */
+
+/* How an axis of a column is drawn (labels.c explains each). */
+enum col_kind {
+	COL_KIND_COUNT, /* events: a linear axis starts at 0 */
+	COL_KIND_RATE,  /* a fraction: the axis stays in [0, 1] */
+	COL_KIND_BYTES, /* bytes: KiB, MiB, GiB ticks */
+	COL_KIND_SIZE,  /* a configuration size: frames, entries, ways */
+	COL_KIND_VALUE, /* any other number */
+};
+
+struct col_label {
+	const char *col;     /* column name */
+	const char *label;   /* for a person: "TLB misses" */
+	const char *unit;    /* "count", "ns", "bytes"...; NULL for none */
+	enum col_kind kind;  /* how an axis of it is drawn */
+};
+
+/* The table's entry for col, or NULL. */
+const struct col_label *col_label_find(const char *col);
+/* col's kind, by the table or by its suffix (*_misses, *_rate, *_bytes...). */
+enum col_kind col_kind_of(const char *col);
+/* "TLB misses (count)" into buf (the column name itself when unknown). */
+const char *col_label_text(const char *col, char *buf, size_t n);
+
 struct plot_opts {
-	const char *x;          /* x column; NULL = "frames" */
+	const char *x;          /* x column, or "memory" (memory_bytes, else
+				 * frames x page_size); NULL = "frames" */
 	const char *metric;     /* "hit-rate", "faults", "miss-ratio" or a column */
 	const char *title;      /* NULL: made from the traces and the metric */
 	int log_x;              /* logarithmic x axis */
@@ -231,6 +267,12 @@ struct plot_opts {
 	const char *series;     /* comma list of columns that split series; NULL: found */
 	int render;             /* 0: write the .gp and .dat only */
 	const char *gnuplot;    /* program to run; NULL = "gnuplot" */
+	const char *facet;      /* column: one panel per value (multiplot, shared
+				 * axes, one key); NULL: one panel */
+	/* called with a warning for a person (points a log axis dropped, too
+	 * many series); may be NULL */
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;         /* for note */
 };
 
 /* The image types plot_write can make, from out's extension: "png svg pdf". */
@@ -239,7 +281,9 @@ const char *plot_formats(void);
  * Draw metric against x, one series per policy (and per other configuration
  * column that varies), each policy with its fixed colour and marker.  Writes
  * OUT.gp and OUT.dat beside out (OUT = out without its extension), then runs
- * gnuplot to make out; every file appears complete or not at all.
+ * gnuplot to make out; every file appears complete or not at all.  OUT.gp
+ * and OUT.dat do not depend on out's type, so x.png then x.pdf leave the
+ * same two files.  An output that is the same file as c's input is refused.
  */
 int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 	       struct vm_diag *d);

@@ -119,7 +119,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis.h"
+#include "analysis_int.h"
 #include "policy.h"
 
 #define CURVE_CHUNK 65536u          /* references between stop checks */
@@ -307,6 +307,89 @@ int curve_frames_parse(const char *spec, uint32_t npages, uint32_t **sizes,
 			a.v[j++] = a.v[i];
 	*sizes = a.v;
 	*n = j;
+	return 0;
+}
+
+/* One memory size of a --memory item: bytes (64K, 1M), or P% of the
+ * footprint (footprint 0: the syntax only, 1 frame); in whole frames. */
+static int memory_frames(const char *s, size_t len, uint32_t page_shift, uint64_t footprint,
+			 uint64_t *frames)
+{
+	char buf[32], *end;
+	uint64_t v;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	if (buf[len - 1] == '%') {
+		double f;
+
+		buf[len - 1] = 0;
+		f = strtod(buf, &end);
+		if (*end || !*buf || !(f > 0) || f > 100000)
+			return -1;
+		v = footprint ? (uint64_t)ceil(f / 100 * (double)footprint) : 1;
+		*frames = v ? v : 1;
+		return 0;
+	}
+	if (buf[0] == '-' || buf[0] == '+' || parse_size(buf, &v) || v >> page_shift == 0)
+		return -1;
+	*frames = v >> page_shift;
+	return 0;
+}
+
+int curve_memory_spec(const char *mem, uint32_t page_shift, uint64_t footprint_pages,
+		      char **frames, struct vm_diag *d)
+{
+	struct strbuf b = { 0 };
+	const char *p = mem, *e;
+
+	for (;;) {
+		const char *c1, *c2, *end;
+		size_t len;
+		uint64_t lo, hi, step;
+
+		e = strchr(p, ',');
+		len = e ? (size_t)(e - p) : strlen(p);
+		while (len && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		end = p + len;
+		c1 = memchr(p, ':', len);
+		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
+		if (b.n)
+			sb_puts(&b, ",");
+		if (memory_frames(p, (size_t)((c1 ? c1 : end) - p), page_shift, footprint_pages, &lo) ||
+		    (c1 && memory_frames(c1 + 1, (size_t)((c2 ? c2 : end) - c1 - 1), page_shift,
+					 footprint_pages, &hi)))
+			goto bad;
+		sb_printf(&b, "%llu", (unsigned long long)lo);
+		if (c1)
+			sb_printf(&b, ":%llu", (unsigned long long)hi);
+		if (c2 && (c2[1] == 'x' || c2[1] == '*'))
+			sb_printf(&b, ":%.*s", (int)(end - c2 - 1), c2 + 1);
+		else if (c2 && memory_frames(c2 + 1, (size_t)(end - c2 - 1), page_shift,
+					     footprint_pages, &step) == 0)
+			sb_printf(&b, ":%llu", (unsigned long long)step);
+		else if (c2)
+			goto bad;
+		if (!e)
+			break;
+		p = e + 1;
+		continue;
+bad:
+		free(b.s);
+		return vm_fail(d, VM_ERR_USAGE,
+			       "memory '%s': '%.*s' is not SIZE, MIN:MAX, MIN:MAX:STEP or "
+			       "MIN:MAX:xFACTOR (sizes like 64K, 1M, 1G, at least one %llu-byte "
+			       "page, or P%% of the footprint)", mem, (int)len, p,
+			       1ull << page_shift);
+	}
+	*frames = sb_take(&b);
 	return 0;
 }
 
@@ -1075,13 +1158,20 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	struct curve_point *pts = NULL;
 	struct curve_opts o = { 0 };
 	uint32_t *sizes = NULL;
+	char *memf = NULL;
 	size_t npols, nsizes, i;
 	int rc;
 
 	table_init(t, result_cols, result_ncols);
-	if ((rc = curve_policies_parse(j->policies, pols, CURVE_MAX_POLICIES, &npols, d)) ||
-	    (rc = curve_frames_parse(j->frames, 0, &sizes, &nsizes, d)))
+	if (j->memory && (rc = curve_memory_spec(j->memory, j->page_shift, 0, &memf, d)))
 		return rc;
+	if ((rc = curve_policies_parse(j->policies, pols, CURVE_MAX_POLICIES, &npols, d)) ||
+	    (rc = curve_frames_parse(memf ? memf : j->frames, 0, &sizes, &nsizes, d))) {
+		free(memf);
+		return rc;
+	}
+	free(memf);
+	memf = NULL;
 	free(sizes);
 	sizes = NULL;
 	if (j->page_shift > 30)
@@ -1089,7 +1179,10 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	rc = curve_load(j, &lt, d);
 	if (rc)
 		return rc;
-	rc = curve_frames_parse(j->frames, lt.npages, &sizes, &nsizes, d);
+	/* --memory: bytes (or fractions of the footprint) as frames */
+	if (j->memory && (rc = curve_memory_spec(j->memory, j->page_shift, lt.npages, &memf, d)))
+		goto out;
+	rc = curve_frames_parse(memf ? memf : j->frames, lt.npages, &sizes, &nsizes, d);
 	if (rc)
 		goto out;
 	pts = malloc(npols * nsizes * sizeof *pts);
@@ -1123,6 +1216,7 @@ out:
 	}
 	free(pts);
 	free(sizes);
+	free(memf);
 	loaded_free(&lt);
 	return rc;
 }

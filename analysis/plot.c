@@ -1,53 +1,79 @@
 /*
  * plot.c - figures from results files, drawn by gnuplot.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * A figure is one metric (hit rate, faults, miss ratio, or any numeric
  * column) against one x column (memory size in frames unless told), with one
  * series per policy, and per value of any other configuration column that
- * varies among the rows (page size, trace, seed...).  We never draw pixels:
- * we write two plain files a user can edit and rerun, and run gnuplot on them.
+ * varies among the rows (page size, trace, seed, TLB ways...).  We never draw
+ * pixels: we write two plain files a user can edit and rerun, and run gnuplot
+ * on them.
  *
  *   FIG.dat   one block per series, separated by two blank lines (gnuplot's
- *             "index"), each line "x y", sorted by x, with a comment naming it
- *   FIG.gp    the script: terminal from the extension (pngcairo, svg,
- *             pdfcairo), labels with units, legend, one fixed line style per
- *             policy, and `plot datafile index i ...` per series
+ *             "index"), each line "x y marker-scale", sorted by x, with a
+ *             comment naming it
+ *   FIG.gp    the script: the terminal from the variable imgtype (png, pdf,
+ *             svg), labels with units, the key, one fixed style per policy,
+ *             every line first, then every marker on top
  *   FIG.png   (or .svg, .pdf) what gnuplot makes of them
+ *
+ * FIG.gp and FIG.dat do not depend on the image type: writing x.png and then
+ * x.pdf leaves the same two files, and `gnuplot -e "imgtype='pdf'" x.gp`
+ * redraws either.  The script names no file but through variables whose
+ * defaults come from its own name (ARG0), so no user-supplied file name is
+ * ever part of its text.
+ *
+ * What a reviewer checks, and how it is kept:
+ *
+ *   Physical sizes.  3.5 x 2.5 inches, 7-point text, the same lines and
+ *   markers in every terminal (plot_gp.c says how).
+ *
+ *   Equal curves stay visible.  Lines are drawn first, markers after them,
+ *   every marker on top of every line.  A marker that coincides with one of
+ *   an earlier series is drawn smaller (the .dat's third column), so equal
+ *   points show as nested markers; a series equal to an earlier one at every
+ *   point is dashed, so the earlier one shows through, its key says "Clock
+ *   (= FIFO)", and the equal series' markers take turns along the line.
+ *
+ *   Axes stay in the possible range.  Rates stay in [0, 1]; counts start at
+ *   0 on a linear axis and at the data on a log axis; padding never crosses
+ *   either.  Ticks are computed here: 250k and 1.5M for counts, KiB/MiB/GiB
+ *   for bytes, 10^k on log axes spanning more than 0.001..10^5.  Points a log
+ *   axis cannot show (zero or negative) are left out and counted in a note.
+ *
+ *   Markers on every measured point; beyond MARK_ALL points a series gets
+ *   about MARK_ALL markers, and the key says so.
+ *
+ *   The key never covers data: it goes in the corner of the plot with the
+ *   fewest data points under it, or, if none is free, outside on the right
+ *   with the canvas grown to hold it.  Beyond KEY_WARN series a note suggests
+ *   --trace, --series or --facet.  --facet COL draws one panel per value of
+ *   COL (gnuplot multiplot) with shared axes and one key.
  *
  * Styles are a fixed table keyed by policy, so a policy looks the same in
  * every figure vmsim draws: its colour (the Okabe-Ito palette, readable by
- * colour-blind readers and in greyscale by its marker) and its marker.  OPT
- * is a bound, not a policy one can build, so it is dashed.  Series of the
- * same policy that differ in something else (page size, say) keep the
- * policy's colour and marker and change the dash pattern.  A curve of
- * hundreds of sizes gets a marker every n-th point (pointinterval), about a
- * dozen per line, so markers identify lines without hiding them.
+ * colour-blind readers, and in greyscale by its marker) and its marker.  OPT
+ * is a bound, not a policy one can build, so it is dashed.  Series of one
+ * policy that differ in a configuration column (TLB ways, page size) take
+ * colours from a sequential palette in the order of that column's values
+ * (when one policy is drawn), or shades of the policy's colour with dash
+ * patterns (when several are).  A fully associative TLB (one set) is one
+ * series, "full", whatever its entries.
  *
- * Sizes are chosen for a paper column: the PDF is 3.5 x 2.5 inches with
- * 8-point text, the PNG 1050 x 750 pixels with proportionally large text
- * (3.5 inches at 300 dpi), the SVG 525 x 375 with 10-pixel text.
- *
- * Atomicity: .gp and .dat go through outfile_* (temporary name, rename), and
- * gnuplot writes the image to a temporary name we rename when it exits
- * successfully with a non-empty file (the name is registered with
- * vm_temp_register, so a signal meanwhile removes it); the script reads the
- * names from the variables outfile and datafile, which default to the final
- * names, so `gnuplot FIG.gp` by hand makes the same image.
+ * Strings reach the script only through plot_gp.c's gp_quote(), which cannot
+ * emit a raw newline or control character; every file appears complete or
+ * not at all; no output may be the input file itself (same device and
+ * inode).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "analysis_int.h"
+#include "plot_int.h"
 #include "policy.h"
-
-extern char **environ;
 
 /* The fixed look of each policy, in registry order. */
 static const struct plot_style {
@@ -70,19 +96,31 @@ static const struct plot_style {
 static const struct plot_style plot_other[] = {
 	{ NULL, NULL, "#CC79A7", 3, 1 },  /* reddish purple, star */
 	{ NULL, NULL, "#777777", 6, 1 },  /* grey, open circle */
-	{ NULL, NULL, "#F0E442", 8, 1 },  /* yellow, open triangle */
 	{ NULL, NULL, "#882255", 12, 1 }, /* wine, open diamond */
+	{ NULL, NULL, "#44AA99", 4, 1 },  /* teal, open square */
 };
 #define NOTHER (sizeof plot_other / sizeof plot_other[0])
 
-/* How the image types map to gnuplot terminals. */
+/* A sequential palette (viridis without its pale yellow end), dark to
+ * light, for series of one policy that differ by a configuration value. */
+static const char *const seq_palette[] = {
+	"#440154", "#472D7B", "#3B528B", "#2C728E", "#21908C",
+	"#27AD81", "#5DC863", "#9BD93C",
+};
+#define NSEQ (sizeof seq_palette / sizeof seq_palette[0])
+/* Markers for those series, so they differ in greyscale too. */
+static const int seq_pts[] = { 7, 5, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14 };
+#define NSEQPT (sizeof seq_pts / sizeof seq_pts[0])
+
+/* The image types; build_gp() sets each terminal up to the same physical
+ * sizes (see the top of the file). */
 static const struct plot_term {
-	const char *ext;      /* file extension */
-	const char *terminal; /* set terminal ... */
+	const char *ext;  /* file extension */
+	const char *type; /* the script's imgtype */
 } plot_terms[] = {
-	{ ".png", "pngcairo size 1050,750 noenhanced font 'Sans,21' linewidth 2.5 rounded" },
-	{ ".svg", "svg size 525,375 dynamic noenhanced font 'Sans,10' linewidth 1.2 rounded" },
-	{ ".pdf", "pdfcairo size 3.5in,2.5in noenhanced font 'Sans,8' linewidth 1.5 rounded" },
+	{ ".png", "png" },
+	{ ".svg", "svg" },
+	{ ".pdf", "pdf" },
 };
 #define NTERMS (sizeof plot_terms / sizeof plot_terms[0])
 
@@ -95,37 +133,12 @@ const char *plot_formats(void)
 static const struct plot_metric {
 	const char *name;     /* --metric value */
 	const char *col;      /* column, NULL for miss-ratio (derived) */
-	const char *ylabel;   /* axis label with units */
-	const char *what;     /* for titles */
-	int rising;           /* grows with memory: legend at the bottom */
+	const char *label;    /* labels.c entry for the axis */
+	int rising;           /* grows with memory */
 } plot_metrics[] = {
-	{ "hit-rate", "hit_rate", "hit rate (hits / references)", "hit rate", 1 },
-	{ "faults", "faults", "page faults (count)", "page faults", 0 },
-	{ "miss-ratio", NULL, "miss ratio (faults / references)", "miss ratio", 0 },
-};
-
-struct series {
-	char *key;          /* the varying configuration, joined */
-	char *label;        /* legend text */
-	int style;          /* index into plot_styles, or NSTYLES + k for plot_other */
-	int sub;            /* 0 for a policy's first series, 1 for its second, ... */
-	size_t *rows;       /* rows of the CSV */
-	size_t nrows;       /* how many */
-	double *x, *y;      /* the points, sorted by x */
-	size_t npts;        /* how many */
-};
-
-struct plot {
-	const struct csv *c;       /* the data */
-	const struct plot_opts *o; /* what to draw */
-	int xcol;                  /* x column */
-	int ycol;                  /* metric column, -1 for miss-ratio */
-	int faults_col, refs_col, hit_col; /* for miss-ratio */
-	const struct plot_metric *m; /* known metric, or NULL */
-	int varying[CSV_MAX_COLS]; /* key columns that vary (policy excluded) */
-	size_t nvarying;           /* how many */
-	struct series *s;          /* the series, in drawing order */
-	size_t ns;                 /* how many */
+	{ "hit-rate", "hit_rate", "hit_rate", 1 },
+	{ "faults", "faults", "faults", 0 },
+	{ "miss-ratio", NULL, "miss_ratio", 0 },
 };
 
 static const char *base_name(const char *path)
@@ -135,24 +148,7 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* "4 KiB" for a page size in bytes. */
-static void human_size(char *buf, size_t n, const char *bytes)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB" };
-	char *end;
-	unsigned long long v = strtoull(bytes, &end, 10);
-	int u = 0;
-
-	if (*end || !*bytes) {
-		snprintf(buf, n, "%s", bytes);
-		return;
-	}
-	while (u < 3 && v >= 1024 && v % 1024 == 0) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, n, "%llu %s", v, unit[u]);
-}
+/* ----------------------------------------------------------- series */
 
 static int style_of(const char *policy)
 {
@@ -175,6 +171,19 @@ static int row_selected(const struct plot *p, size_t r)
 	       strcmp(csv_cell(p->c, r, csv_col(p->c, "trace")), p->o->only_trace) == 0;
 }
 
+/* The x value of row r, or non-zero when it has none. */
+static int row_x(const struct plot *p, size_t r, double *x)
+{
+	double f, ps;
+
+	if (p->xcol >= 0)
+		return csv_cell_f64(p->c, r, p->xcol, x);
+	if (csv_cell_f64(p->c, r, p->frames_col, &f) || csv_cell_f64(p->c, r, p->ps_col, &ps))
+		return -1;
+	*x = f * ps;
+	return 0;
+}
+
 /* The y value of row r, or non-zero when it has none. */
 static int row_y(const struct plot *p, size_t r, double *y)
 {
@@ -192,6 +201,15 @@ static int row_y(const struct plot *p, size_t r, double *y)
 		return 0;
 	}
 	return -1;
+}
+
+/* A cell as the series see it: a TLB of one set is "full" whatever its ways. */
+static const char *series_cell(const struct plot *p, size_t r, int col)
+{
+	if (col >= 0 && col == p->ways_col && p->sets_col >= 0 &&
+	    strcmp(csv_cell(p->c, r, p->sets_col), "1") == 0)
+		return "full";
+	return csv_cell(p->c, r, col);
 }
 
 static int cmp_pts(const void *a, const void *b)
@@ -214,155 +232,540 @@ static int cmp_grp(const void *a, const void *b)
 	return c ? c : (x->row > y->row) - (x->row < y->row);
 }
 
-/* Group the selected rows into series and order them. */
-static int plot_series(struct plot *p, struct vm_diag *d)
+/* Two configuration values in their natural order: numbers by value,
+ * "full" after every number, else as text. */
+static int cmp_value(const char *a, const char *b)
+{
+	char *ea, *eb;
+	double x = strtod(a, &ea), y = strtod(b, &eb);
+	int na = *a && !*ea, nb = *b && !*eb;
+
+	if (na && nb)
+		return (x > y) - (x < y);
+	if (na != nb)
+		return na ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static int cmp_cfg(const char *a, const char *b)
+{
+	while (*a || *b) {
+		const char *ea = strchr(a, '\x1f'), *eb = strchr(b, '\x1f');
+		char va[256], vb[256];
+		int c;
+
+		snprintf(va, sizeof va, "%.*s", (int)(ea ? ea - a : (long)strlen(a)), a);
+		snprintf(vb, sizeof vb, "%.*s", (int)(eb ? eb - b : (long)strlen(b)), b);
+		if ((c = cmp_value(va, vb)))
+			return c;
+		a = ea ? ea + 1 : a + strlen(a);
+		b = eb ? eb + 1 : b + strlen(b);
+	}
+	return 0;
+}
+
+/* Does key column col split the selected rows of one policy at one x? */
+static int col_splits(struct plot *p, int col, struct grp *grp)
+{
+	const struct csv *c = p->c;
+	int pcol = csv_col(c, "policy");
+	size_t r, i, ng = 0;
+	struct strbuf b = { 0 };
+	double x;
+
+	for (r = 0; r < c->nrows; r++) {
+		size_t k;
+
+		if (!row_selected(p, r) || row_x(p, r, &x))
+			continue;
+		sb_puts(&b, csv_cell(c, r, pcol));
+		sb_printf(&b, "\x1f%.17g\x1f%s", x, csv_cell(c, r, p->facet_col));
+		for (k = 0; k < p->nvarying; k++) {
+			sb_add(&b, "\x1f", 1);
+			sb_puts(&b, series_cell(p, r, p->varying[k]));
+		}
+		grp[ng].row = r;
+		grp[ng++].key = sb_take(&b);
+	}
+	qsort(grp, ng, sizeof *grp, cmp_grp);
+	for (i = 1; i < ng; i++)
+		if (strcmp(grp[i].key, grp[i - 1].key) == 0 &&
+		    strcmp(series_cell(p, grp[i].row, col), series_cell(p, grp[i - 1].row, col)))
+			break;
+	for (r = 0; r < ng; r++)
+		free(grp[r].key);
+	return i < ng;
+}
+
+/* Does col take more than one value among the selected rows? */
+static int col_varies(const struct plot *p, int col)
+{
+	const char *first = NULL;
+	size_t r;
+
+	for (r = 0; col >= 0 && r < p->c->nrows; r++) {
+		if (!row_selected(p, r))
+			continue;
+		if (!first)
+			first = csv_cell(p->c, r, col);
+		else if (strcmp(first, csv_cell(p->c, r, col)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Which configuration columns split series. */
+static int find_varying(struct plot *p, struct vm_diag *d)
 {
 	const struct csv *c = p->c;
 	int keys[CSV_MAX_COLS], pcol = csv_col(c, "policy");
-	size_t nk = csv_cols_by_role(c, RESULT_KEY, keys), k, r, i, j, ng = 0;
+	int mem_col = csv_col(c, "memory_bytes");
+	size_t nk = csv_cols_by_role(c, RESULT_KEY, keys), k;
 	struct grp *grp;
-	int other = 0;
 
-	/*
-	 * A configuration column splits series when two selected rows of the
-	 * same policy at the same x (and the same values of the columns chosen
-	 * so far) differ in it: page_size, trace, seed...  Columns are taken
-	 * greedily in file order, so one that follows from those (LFU's default
-	 * aging period grows with the frames; a TLB's sets follow from its
-	 * entries and ways) does not split again.  --series names them instead.
-	 */
 	if (p->o->series) {
 		int *sc = xmalloc((c->ncols + 1) * sizeof *sc);
 		size_t nsc;
 		int rc = csv_cols_by_name(c, p->o->series, sc, &nsc, d);
 
 		for (k = 0; !rc && k < nsc; k++)
-			if (sc[k] != pcol)
+			if (sc[k] != pcol && sc[k] != p->facet_col)
 				p->varying[p->nvarying++] = sc[k];
 		free(sc);
-		if (rc)
-			return rc;
-	} else {
-		grp = xmalloc((c->nrows + 1) * sizeof *grp);
-		for (k = 0; k < nk; k++) {
-			int *cols = xmalloc((p->nvarying + 2) * sizeof *cols);
-
-			if (keys[k] == p->xcol || keys[k] == pcol) {
-				free(cols);
-				continue;
-			}
-			/* no policy column: csv_cell gives "" for column -1 */
-			cols[0] = pcol;
-			cols[1] = p->xcol;
-			memcpy(cols + 2, p->varying, p->nvarying * sizeof *cols);
-			for (r = 0, ng = 0; r < c->nrows; r++) {
-				if (!row_selected(p, r))
-					continue;
-				grp[ng].row = r;
-				grp[ng++].key = csv_row_key(c, r, cols, p->nvarying + 2, "\x1f", 0);
-			}
-			free(cols);
-			qsort(grp, ng, sizeof *grp, cmp_grp);
-			for (i = 1; i < ng; i++)
-				if (strcmp(grp[i].key, grp[i - 1].key) == 0 &&
-				    strcmp(csv_cell(c, grp[i].row, keys[k]),
-					   csv_cell(c, grp[i - 1].row, keys[k])) != 0)
-					break;
-			if (i < ng)
-				p->varying[p->nvarying++] = keys[k];
-			for (i = 0; i < ng; i++)
-				free(grp[i].key);
-		}
-		free(grp);
+		return rc;
 	}
+	/*
+	 * The page size always splits when it varies: a frames or memory axis
+	 * mixing page sizes would draw a zig-zag.  Other configuration columns
+	 * split series when two selected rows of the same policy at the same x
+	 * (and the same values of the columns chosen so far) differ in them:
+	 * trace, seed, ways...  Columns are taken greedily in file order, so one
+	 * that follows from those (LFU's default aging grows with the frames; a
+	 * TLB's sets follow from its entries and ways) does not split again.
+	 */
+	if (p->ps_col >= 0 && p->ps_col != p->facet_col && col_varies(p, p->ps_col))
+		p->varying[p->nvarying++] = p->ps_col;
+	grp = xmalloc((c->nrows + 1) * sizeof *grp);
+	for (k = 0; k < nk; k++) {
+		int col = keys[k];
+
+		if (col == p->xcol || col == pcol || col == p->facet_col || col == p->ps_col ||
+		    col == mem_col || (p->xcol < 0 && col == p->frames_col) ||
+		    (col == p->sets_col && p->ways_col >= 0))
+			continue;
+		if (col_splits(p, col, grp))
+			p->varying[p->nvarying++] = col;
+	}
+	free(grp);
+	return 0;
+}
+
+/* The legend text of a varying value. */
+void plot_value_label(struct strbuf *lb, const struct plot *p, int col, const char *v)
+{
+	const char *nm = p->c->cols[col];
+	char hs[64];
+
+	if (strcmp(nm, "page_size") == 0) {
+		plot_human_size(hs, sizeof hs, v);
+		sb_printf(lb, "%s pages", hs);
+	} else if (strcmp(nm, "trace") == 0) {
+		sb_puts(lb, base_name(v));
+	} else if (strcmp(nm, "ways") == 0) {
+		if (strcmp(v, "full") == 0)
+			sb_puts(lb, "full");
+		else
+			sb_printf(lb, "%s-way", v);
+	} else {
+		sb_printf(lb, "%s %s", nm, v);
+	}
+}
+
+static size_t panel_of(struct plot *p, size_t r)
+{
+	const char *v = csv_cell(p->c, r, p->facet_col);
+	size_t i;
+
+	for (i = 0; i < p->npanels; i++)
+		if (strcmp(p->panels[i], v) == 0)
+			return i;
+	p->panels = xrealloc(p->panels, (p->npanels + 1) * sizeof *p->panels);
+	p->panels[p->npanels] = xstrdup(v);
+	return p->npanels++;
+}
+
+static int series_before(const struct series *a, const struct series *b)
+{
+	int c;
+
+	if (a->panel != b->panel)
+		return a->panel < b->panel;
+	if (a->style != b->style)
+		return a->style < b->style;
+	c = cmp_cfg(a->cfg, b->cfg);
+	return c < 0;
+}
+
+/* Group the selected rows into series and order them. */
+static int plot_series(struct plot *p, struct vm_diag *d)
+{
+	const struct csv *c = p->c;
+	int pcol = csv_col(c, "policy"), other = 0;
+	size_t k, r, i, j;
+	int rc;
+
+	if ((rc = find_varying(p, d)))
+		return rc;
 	p->s = xcalloc(c->nrows + 1, sizeof *p->s);
 	for (r = 0; r < c->nrows; r++) {
+		struct strbuf b = { 0 }, cb = { 0 };
+		size_t panel;
 		char *key;
 		double x, y;
 
-		if (!row_selected(p, r) || csv_cell_f64(c, r, p->xcol, &x) || row_y(p, r, &y))
+		if (!row_selected(p, r) || row_x(p, r, &x) || row_y(p, r, &y))
 			continue;
-		{
-			struct strbuf b = { 0 };
-
-			sb_puts(&b, csv_cell(c, r, pcol));
+		panel = p->facet_col >= 0 ? panel_of(p, r) : 0;
+		sb_printf(&b, "%zu\x1f", panel);
+		sb_puts(&b, csv_cell(c, r, pcol));
+		for (k = 0; k < p->nvarying; k++) {
 			sb_add(&b, "\x1f", 1);
-			for (k = 0; k < p->nvarying; k++) {
-				sb_puts(&b, csv_cell(c, r, p->varying[k]));
-				sb_add(&b, "\x1f", 1);
-			}
-			key = sb_take(&b);
+			sb_puts(&b, series_cell(p, r, p->varying[k]));
+			if (k)
+				sb_add(&cb, "\x1f", 1);
+			sb_puts(&cb, series_cell(p, r, p->varying[k]));
 		}
+		key = sb_take(&b);
 		for (i = 0; i < p->ns && strcmp(p->s[i].key, key); i++)
 			;
 		if (i == p->ns) {
 			struct strbuf lb = { 0 };
 			const char *pol = csv_cell(c, r, pcol);
 			int st = style_of(pol);
-			char hs[64];
 
 			p->s[i].key = key;
+			p->s[i].cfg = sb_take(&cb);
+			p->s[i].panel = panel;
+			p->s[i].same_as = -1;
 			p->s[i].rows = xmalloc((c->nrows + 1) * sizeof *p->s[i].rows);
-			p->s[i].style = st >= 0 ? st : (int)NSTYLES + other++;
+			if (st >= 0) {
+				p->s[i].style = st;
+			} else {
+				/* one style per unknown policy name */
+				for (j = 0; j < i; j++)
+					if (p->s[j].style >= (int)NSTYLES &&
+					    strcmp(csv_cell(c, p->s[j].rows[0], pcol), pol) == 0)
+						break;
+				p->s[i].style = j < i ? p->s[j].style : (int)NSTYLES + other++;
+			}
 			sb_puts(&lb, st >= 0 ? plot_styles[st].label : *pol ? pol : "series");
 			for (k = 0; k < p->nvarying; k++) {
-				const char *nm = c->cols[p->varying[k]];
-				const char *v = csv_cell(c, r, p->varying[k]);
-
 				sb_puts(&lb, ", ");
-				if (strcmp(nm, "page_size") == 0) {
-					human_size(hs, sizeof hs, v);
-					sb_printf(&lb, "%s pages", hs);
-				} else if (strcmp(nm, "trace") == 0) {
-					sb_puts(&lb, base_name(v));
-				} else {
-					sb_printf(&lb, "%s %s", nm, v);
-				}
+				plot_value_label(&lb, p, p->varying[k], series_cell(p, r, p->varying[k]));
 			}
 			p->s[i].label = sb_take(&lb);
 			p->ns++;
 		} else {
 			free(key);
+			free(sb_take(&cb));
 		}
 		p->s[i].rows[p->s[i].nrows++] = r;
 	}
 	if (p->ns == 0)
 		return vm_fail(d, VM_ERR_FORMAT, "%s: no rows with a numeric '%s' and %s%s%s",
-			       c->name, c->cols[p->xcol], p->o->metric,
+			       c->name, p->xname, p->o->metric,
 			       p->o->only_trace ? " for trace " : "",
 			       p->o->only_trace ? p->o->only_trace : "");
-	/* drawing order: the style table's order, then first appearance;
-	 * a policy's later series get the next dash patterns */
+	if (p->npanels == 0)
+		p->npanels = 1;
+	/* drawing order: panel, the style table's order, then the values */
 	for (i = 1; i < p->ns; i++) {
 		struct series t = p->s[i];
 
-		for (j = i; j > 0 && p->s[j - 1].style > t.style; j--)
+		for (j = i; j > 0 && series_before(&t, &p->s[j - 1]); j--)
 			p->s[j] = p->s[j - 1];
 		p->s[j] = t;
 	}
 	for (i = 1; i < p->ns; i++)
-		if (p->s[i].style == p->s[i - 1].style)
+		if (p->s[i].style == p->s[i - 1].style && p->s[i].panel == p->s[i - 1].panel)
 			p->s[i].sub = p->s[i - 1].sub + 1;
-	/* the points, sorted by x */
+	for (i = p->ns; i-- > 0;)
+		p->s[i].nsub = i + 1 < p->ns && p->s[i + 1].style == p->s[i].style &&
+			       p->s[i + 1].panel == p->s[i].panel ? p->s[i + 1].nsub : p->s[i].sub + 1;
+	/* the points, sorted by x, without repeats; a log axis drops <= 0 */
 	for (i = 0; i < p->ns; i++) {
 		struct series *s = &p->s[i];
 		double *xy = xmalloc(2 * s->nrows * sizeof *xy);
+		size_t n = 0;
 
 		for (j = 0; j < s->nrows; j++) {
-			csv_cell_f64(c, s->rows[j], p->xcol, &xy[2 * j]);
-			row_y(p, s->rows[j], &xy[2 * j + 1]);
+			double x, y;
+
+			row_x(p, s->rows[j], &x);
+			row_y(p, s->rows[j], &y);
+			if ((p->o->log_x && x <= 0) || (p->o->log_y && y <= 0) ||
+			    !isfinite(x) || !isfinite(y)) {
+				p->dropped++;
+				continue;
+			}
+			xy[2 * n] = x;
+			xy[2 * n + 1] = y;
+			n++;
 		}
-		qsort(xy, s->nrows, 2 * sizeof *xy, cmp_pts);
-		s->x = xmalloc((s->nrows + 1) * sizeof *s->x);
-		s->y = xmalloc((s->nrows + 1) * sizeof *s->y);
-		for (j = 0; j < s->nrows; j++) {
-			s->x[j] = xy[2 * j];
-			s->y[j] = xy[2 * j + 1];
+		qsort(xy, n, 2 * sizeof *xy, cmp_pts);
+		s->x = xmalloc((n + 1) * sizeof *s->x);
+		s->y = xmalloc((n + 1) * sizeof *s->y);
+		s->ms = xmalloc((n + 1) * sizeof *s->ms);
+		for (j = 0; j < n; j++) {
+			if (s->npts && s->x[s->npts - 1] == xy[2 * j] && s->y[s->npts - 1] == xy[2 * j + 1])
+				continue;
+			s->x[s->npts] = xy[2 * j];
+			s->y[s->npts] = xy[2 * j + 1];
+			s->ms[s->npts++] = 1.0;
 		}
-		s->npts = s->nrows;
 		free(xy);
 	}
 	return 0;
+}
+
+/* --------------------------------------------------------- the look */
+
+/* c mixed with white (t > 0) or black (t < 0) by |t|. */
+static void shade(char out[8], const char *c, double t)
+{
+	unsigned v = (unsigned)strtoul(c + 1, NULL, 16), rgb[3], i;
+
+	rgb[0] = v >> 16 & 255;
+	rgb[1] = v >> 8 & 255;
+	rgb[2] = v & 255;
+	for (i = 0; i < 3; i++)
+		rgb[i] = (unsigned)lround(t >= 0 ? rgb[i] + (255 - rgb[i]) * t : rgb[i] * (1 + t));
+	snprintf(out, 8, "#%02X%02X%02X", rgb[0] & 255, rgb[1] & 255, rgb[2] & 255);
+}
+
+static int same_point(double a, double b)
+{
+	return a == b || fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b));
+}
+
+/* Colours, markers and dashes; nested markers and dashes where series meet. */
+static void plot_look(struct plot *p)
+{
+	size_t i, j, a, b, npol = 0;
+	int last = -1;
+
+	for (i = 0; i < p->ns; i++)
+		if (p->s[i].style != last) {
+			last = p->s[i].style;
+			npol++;
+		}
+	for (i = 0; i < p->ns; i++) {
+		struct series *s = &p->s[i];
+		const struct plot_style *st = style_at(s->style);
+
+		if (s->nsub > 1 && npol <= p->npanels) {
+			/* one policy, several configurations: a sequential palette */
+			size_t k = s->nsub <= 1 ? 0
+				   : (size_t)lround((double)s->sub * (NSEQ - 1) /
+						    (double)(s->nsub - 1 > (int)NSEQ - 1 ? s->nsub - 1
+										       : (int)NSEQ - 1));
+
+			if (s->nsub <= (int)NSEQ)
+				k = (size_t)s->sub * (NSEQ - 1) / (size_t)(s->nsub - 1 ? s->nsub - 1 : 1);
+			snprintf(s->color, sizeof s->color, "%s", seq_palette[k % NSEQ]);
+			s->pt = seq_pts[(size_t)s->sub % NSEQPT];
+			s->dt = st->dt;
+		} else if (s->nsub > 1) {
+			/* several policies: the policy's colour, darker to lighter */
+			shade(s->color, st->color, -0.35 + 0.7 * s->sub / (s->nsub - 1));
+			s->pt = st->pt;
+			s->dt = st->dt + s->sub;
+		} else {
+			snprintf(s->color, sizeof s->color, "%s", st->color);
+			s->pt = st->pt;
+			s->dt = st->dt;
+		}
+		s->every = s->npts > MARK_ALL ? (s->npts + MARK_ALL - 1) / MARK_ALL : 1;
+	}
+	/* the key says when markers are thinned */
+	{
+		size_t every = 0;
+		int all = 1;
+
+		for (i = 0; i < p->ns; i++) {
+			every = p->s[i].every > every ? p->s[i].every : every;
+			all &= p->s[i].every > 1;
+		}
+		if (every > 1)
+			snprintf(p->mark_note, sizeof p->mark_note, "%s every %zu%s",
+				 all ? "markers:" : "long lines:", every,
+				 every == 2 ? "nd" : every == 3 ? "rd" : "th");
+	}
+	/* where series meet: nested markers; equal series dashed and named */
+	for (i = 0; i < p->ns; i++) {
+		struct series *s = &p->s[i];
+
+		for (j = 0; j < i; j++) {
+			struct series *e = &p->s[j];
+			size_t shared = 0;
+
+			if (e->panel != s->panel)
+				continue;
+			for (a = 0, b = 0; a < s->npts && b < e->npts;) {
+				if (s->x[a] < e->x[b]) {
+					a++;
+				} else if (s->x[a] > e->x[b]) {
+					b++;
+				} else {
+					if (same_point(s->y[a], e->y[b])) {
+						s->ms[a] *= 0.72;
+						shared++;
+					}
+					a++;
+					b++;
+				}
+			}
+			if (s->same_as < 0 && shared == s->npts && shared == e->npts && shared > 1)
+				s->same_as = (int)j;
+		}
+		for (a = 0; a < s->npts; a++)
+			if (s->ms[a] < 0.4)
+				s->ms[a] = 0.4;
+		if (s->same_as >= 0) {
+			char *l = s->label;
+			struct strbuf b2 = { 0 };
+
+			sb_printf(&b2, "%s (= %s)", l, p->s[s->same_as].label);
+			s->label = sb_take(&b2);
+			free(l);
+			s->dt = s->dt == 2 ? 3 : 2;
+		}
+	}
+	/*
+	 * Equal series share one line, so their markers take turns along it:
+	 * in a group of m, the k-th marks every (thin x m)-th point from point
+	 * k x thin, at full size (undoing the nesting among themselves).  Every
+	 * point keeps a marker, and each series shows its own.
+	 */
+	for (i = 0; i < p->ns; i++) {
+		struct series *s = &p->s[i];
+		size_t root = s->same_as >= 0 ? (size_t)s->same_as : i, m = 1, rank = 0, thin = s->every;
+
+		for (j = 0; j < p->ns; j++)
+			if (j != root && p->s[j].same_as == (int)root) {
+				m++;
+				rank += j <= i && i != root;
+			}
+		if (m == 1)
+			continue;
+		s->every = thin * m;
+		s->start = rank * thin;
+		for (a = 0; a < s->npts; a++)
+			s->ms[a] = fmin(1, fmax(0.4, s->ms[a] / pow(0.72, (double)rank)));
+	}
+}
+
+/* Graph coordinates (0..1) of a data point. */
+static double to_graph(const struct axis *a, double v)
+{
+	if (a->log)
+		return (log(v) - log(a->lo)) / (log(a->hi) - log(a->lo));
+	return (v - a->lo) / (a->hi - a->lo);
+}
+
+/* Data points (and the lines between them) inside a box of the graph. */
+static size_t points_in(const struct plot *p, double x0, double x1, double y0, double y1)
+{
+	size_t i, j, n = 0, t;
+
+	for (i = 0; i < p->ns; i++) {
+		const struct series *s = &p->s[i];
+
+		for (j = 0; j < s->npts; j++) {
+			double gx = to_graph(&p->ax, s->x[j]), gy = to_graph(&p->ay, s->y[j]);
+
+			for (t = 0; t < (j + 1 < s->npts ? 8u : 1u); t++) {
+				double hx = gx, hy = gy;
+
+				if (t) {
+					double f = t / 8.0;
+
+					hx += f * (to_graph(&p->ax, s->x[j + 1]) - gx);
+					hy += f * (to_graph(&p->ay, s->y[j + 1]) - gy);
+				}
+				n += hx >= x0 && hx <= x1 && hy >= y0 && hy <= y1;
+			}
+		}
+	}
+	return n;
+}
+
+/* Where the key goes, and how large the canvas is. */
+static void plot_layout(struct plot *p)
+{
+	static const struct { const char *pos; double x0, y0; } corners[] = {
+		{ "top right", 1, 1 }, { "bottom right", 1, 0 },
+		{ "top left", 0, 1 }, { "bottom left", 0, 0 },
+	};
+	size_t i, maxc = 0, nkey = 0, best = 0, bestn = (size_t)-1, cols;
+	double plotw, ploth, fw, fh;
+
+	for (i = 0; i < p->ns; i++) {
+		size_t l = strlen(p->s[i].label);
+
+		if (p->s[i].panel == 0)
+			nkey++;
+		maxc = l > maxc ? l : maxc;
+	}
+	if (p->mark_note[0]) {
+		nkey++;
+		maxc = maxc < strlen(p->mark_note) ? strlen(p->mark_note) : maxc;
+	}
+	/* 7-point text in gnuplot's estimate (measured on its output): a key
+	 * line is 11 pt, a character 4.9 pt, the sample and the gaps 0.67 in */
+	p->key_w = (double)maxc * 4.9 / 72 + 0.67;
+	p->w = 3.5;
+	p->h = 2.5;
+	if (p->npanels > 1) {
+		/* panels of 2 x 1.6 in, 0.25 in apart across and 0.4 in down (a
+		 * panel title); 0.75 in on the left and 0.6 in below for the
+		 * shared tick labels and axis labels, 0.5 in on top for the title */
+		p->ncols = p->npanels <= 3 ? p->npanels : (size_t)ceil(sqrt((double)p->npanels));
+		p->nrows_p = (p->npanels + p->ncols - 1) / p->ncols;
+		p->w = 0.75 + 2.0 * (double)p->ncols + 0.25 * (double)(p->ncols - 1) + p->key_w + 0.15;
+		p->h = 0.6 + 0.6 + 1.6 * (double)p->nrows_p + 0.4 * (double)(p->nrows_p - 1);
+		p->key_out = 1;
+		return;
+	}
+	plotw = p->w - 0.9;
+	ploth = p->h - 0.98;
+	/* one column, else two, in the corner with no data under it (with a
+	 * margin for markers and lines near the key's edge) */
+	for (cols = 1; cols <= 2 && bestn; cols++) {
+		size_t rows = (nkey + cols - 1) / cols;
+
+		fw = ((double)cols * p->key_w - 0.3 * (double)(cols - 1) + 0.15) / plotw;
+		fh = ((double)rows * 11.0 / 72 + 0.08 + 0.15) / ploth;
+		if (fw >= 0.85 || fh >= 0.92 || (cols == 2 && nkey < 4))
+			continue;
+		for (i = 0; i < sizeof corners / sizeof corners[0] && bestn; i++) {
+			double x0 = corners[i].x0 ? 1 - fw : 0, y0 = corners[i].y0 ? 1 - fh : 0;
+
+			if (points_in(p, x0, x0 + fw, y0, y0 + fh) == 0) {
+				bestn = 0;
+				best = i;
+				p->key_rows = cols > 1 ? rows : 0;
+			}
+		}
+	}
+	if (bestn == 0) {
+		p->key_pos = corners[best].pos;
+	} else {
+		/* gnuplot's estimate of text widths cannot lay a key out in
+		 * columns below the plot reliably; on the right it can */
+		p->key_out = 1;
+		p->w += p->key_w + 0.1;
+	}
 }
 
 static void plot_free(struct plot *p)
@@ -372,247 +775,107 @@ static void plot_free(struct plot *p)
 	for (i = 0; p->s && i < p->ns; i++) {
 		free(p->s[i].key);
 		free(p->s[i].label);
+		free(p->s[i].cfg);
 		free(p->s[i].rows);
 		free(p->s[i].x);
 		free(p->s[i].y);
+		free(p->s[i].ms);
 	}
 	free(p->s);
+	for (i = 0; p->panels && i < p->npanels; i++)
+		free(p->panels[i]);
+	free(p->panels);
 }
 
-/* s as a gnuplot single-quoted string ('' is a quote; no other escapes). */
-static void gp_str(FILE *f, const char *s)
+/* An output that is the input itself (same device and inode) is refused. */
+static int same_file_check(const char *in, const char *const *outs, size_t n,
+			   struct vm_diag *d)
 {
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputs("''", f);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', f);
-		else
-			fputc(*s, f);
-	}
-	fputc('\'', f);
+	struct stat si, so;
+	size_t i;
+
+	if (!in || strcmp(in, "-") == 0 || stat(in, &si))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!stat(outs[i], &so) && so.st_dev == si.st_dev && so.st_ino == si.st_ino)
+			return vm_fail(d, VM_ERR_USAGE, "%s is the input %s: refusing to overwrite "
+				       "it (the figure writes %s, %s and %s)", outs[i], in,
+				       outs[0], outs[1], outs[2]);
+	return 0;
 }
 
-static int write_dat(const struct plot *p, const char *path, struct vm_diag *d)
+static void note(const struct plot_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note(const struct plot_opts *o, const char *fmt, ...)
 {
-	struct outfile of;
-	size_t i, j;
-	int rc;
+	char buf[512];
+	va_list ap;
 
-	if ((rc = outfile_open(&of, path, d)))
-		return rc;
-	fprintf(of.f, "# vmsim %s plot data: columns %s %s; one block per series\n",
-		VMSIM_VERSION, p->c->cols[p->xcol], p->o->metric);
-	for (i = 0; i < p->ns; i++) {
-		fprintf(of.f, "%s# index %zu: %s\n", i ? "\n\n" : "", i, p->s[i].label);
-		for (j = 0; j < p->s[i].npts; j++)
-			fprintf(of.f, "%.17g %.17g\n", p->s[i].x[j], p->s[i].y[j]);
-	}
-	if (ferror(of.f)) {
-		outfile_abort(&of);
-		return vm_fail(d, VM_ERR_IO, "%s: write failed", path);
-	}
-	return outfile_commit(&of, d);
+	if (!o->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	o->note(o->note_ctx, buf);
 }
 
-static int write_gp(const struct plot *p, const char *path, const char *dat,
-		    const char *img, const struct plot_term *term, struct vm_diag *d)
+/* The labels and the default title. */
+static void plot_labels(const struct plot *p, char *title, size_t tn, char *xl, size_t xn,
+			char *yl, size_t yn)
 {
 	const struct plot_opts *o = p->o;
-	const char *xname = p->c->cols[p->xcol];
-	char title[512], xlabel[256], hs[64];
-	struct outfile of;
-	size_t i;
-	int rc, ps_col = csv_col(p->c, "page_size");
+	char what[256], xwhat[256], hs[64];
+	const struct col_label *l;
+	int tcol = csv_col(p->c, "trace"), one_ps = p->ps_col >= 0;
+	size_t i, ntr = 0, r;
+	const char *tr = NULL;
 
-	/* the x label: memory size with its unit when the page size is one */
-	if (strcmp(xname, "frames") == 0) {
-		int one_ps = ps_col >= 0;
-
-		for (i = 0; one_ps && i < p->nvarying; i++)
-			one_ps = p->varying[i] != ps_col;
-		if (one_ps && p->s[0].nrows) {
-			human_size(hs, sizeof hs, csv_cell(p->c, p->s[0].rows[0], ps_col));
-			snprintf(xlabel, sizeof xlabel, "memory size (frames of %s pages)", hs);
+	col_label_text(p->yname, yl, yn);
+	l = col_label_find(p->yname);
+	snprintf(what, sizeof what, "%s", l ? l->label : p->yname);
+	for (i = 0; one_ps && i < p->nvarying; i++)
+		one_ps = p->varying[i] != p->ps_col;
+	if (p->facet_col >= 0 && p->facet_col == p->ps_col)
+		one_ps = 0;
+	if (strcmp(p->xname, "frames") == 0) {
+		if (one_ps) {
+			plot_human_size(hs, sizeof hs, csv_cell(p->c, p->s[0].rows[0], p->ps_col));
+			snprintf(xl, xn, "memory size (frames of %s pages)", hs);
 		} else {
-			snprintf(xlabel, sizeof xlabel, "memory size (page frames)");
+			snprintf(xl, xn, "memory size (page frames)");
 		}
+		snprintf(xwhat, sizeof xwhat, "memory size");
+	} else if (p->xcol < 0 || strcmp(p->xname, "memory_bytes") == 0) {
+		snprintf(xl, xn, "memory size");
+		snprintf(xwhat, sizeof xwhat, "memory size");
 	} else {
-		snprintf(xlabel, sizeof xlabel, "%s", xname);
+		col_label_text(p->xname, xl, xn);
+		l = col_label_find(p->xname);
+		snprintf(xwhat, sizeof xwhat, "%s", l ? l->label : p->xname);
 	}
 	if (o->title) {
-		snprintf(title, sizeof title, "%s", o->title);
-	} else {
-		const char *tr = o->only_trace ? o->only_trace
-			: csv_col(p->c, "trace") >= 0 && p->s[0].nrows
-			? csv_cell(p->c, p->s[0].rows[0], csv_col(p->c, "trace")) : "";
-		int many = 0;
-
-		for (i = 0; i < p->nvarying; i++)
-			many |= strcmp(p->c->cols[p->varying[i]], "trace") == 0;
-		snprintf(title, sizeof title, "%s%s%s vs %s", many ? "" : base_name(tr),
-			 many || !*tr ? "" : ": ", p->m ? p->m->what : o->metric,
-			 strcmp(xname, "frames") == 0 ? "memory size" : xname);
+		snprintf(title, tn, "%s", o->title);
+		return;
 	}
-	if ((rc = outfile_open(&of, path, d)))
-		return rc;
-	fprintf(of.f, "# vmsim %s figure: %s\n", VMSIM_VERSION, title);
-	fprintf(of.f, "# The data is in %s: one block per series (gnuplot 'index'),\n"
-		"# columns %s and %s.  Restyle freely, then: gnuplot %s\n",
-		base_name(dat), xname, o->metric, base_name(path));
-	fputs("if (!exists(\"outfile\")) outfile = ", of.f);
-	gp_str(of.f, base_name(img));
-	fputs("\nif (!exists(\"datafile\")) datafile = ", of.f);
-	gp_str(of.f, base_name(dat));
-	fprintf(of.f, "\nset terminal %s\nset output outfile\n", term->terminal);
-	fputs("set title ", of.f);
-	gp_str(of.f, title);
-	fputs("\nset xlabel ", of.f);
-	gp_str(of.f, xlabel);
-	fputs("\nset ylabel ", of.f);
-	gp_str(of.f, p->m ? p->m->ylabel : o->metric);
-	fprintf(of.f, "\nset key %s right box opaque samplen 2.5 spacing 1.1\n",
-		p->m && p->m->rising ? "bottom" : "top");
-	fputs("set grid lc rgb '#dddddd' lt 1\nset border 3\nset tics nomirror out\n"
-	      "set pointsize 1.6\nset offsets 0, 0, graph 0.05, graph 0.05\n",
-	      of.f);
-	if (o->log_x)
-		fputs("set logscale x 2\nset format x '%g'\n", of.f);
-	if (o->log_y)
-		fputs("set logscale y 10\nset format y '%.0s%c'\n", of.f);
-	for (i = 0; i < p->ns; i++) {
-		const struct plot_style *st = style_at(p->s[i].style);
-
-		fprintf(of.f, "set style line %zu lc rgb '%s' lw 1.4 pt %d dt %d\n", i + 1,
-			st->color, st->pt, st->dt + p->s[i].sub);
-	}
-	fputs("plot \\\n", of.f);
-	for (i = 0; i < p->ns; i++) {
-		size_t pi = (p->s[i].npts + 11) / 12;
-
-		fprintf(of.f, "    datafile index %zu using 1:2 with linespoints ls %zu pi %zu title ",
-			i, i + 1, pi ? pi : 1);
-		gp_str(of.f, p->s[i].label);
-		fputs(i + 1 < p->ns ? ", \\\n" : "\n", of.f);
-	}
-	if (ferror(of.f)) {
-		outfile_abort(&of);
-		return vm_fail(d, VM_ERR_IO, "%s: write failed", path);
-	}
-	return outfile_commit(&of, d);
-}
-
-static void sb_gp_str(struct strbuf *b, const char *s)
-{
-	sb_puts(b, "'");
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_puts(b, "''");
-		else
-			sb_add(b, s, 1);
-	}
-	sb_puts(b, "'");
-}
-
-/* Run gnuplot on gp, writing the image to out through a temporary name. */
-static int run_gnuplot(const char *prog, const char *gp, const char *dat, const char *out,
-		       struct vm_diag *d)
-{
-	posix_spawn_file_actions_t fa;
-	struct strbuf e = { 0 }, err = { 0 };
-	char *tmp, *cmd, *argv[5], buf[4096];
-	int pfd[2], fd, status = 0, rc = 0;
-	struct stat sb;
-	size_t n;
-	pid_t pid;
-	ssize_t got;
-
-	n = strlen(out) + sizeof ".tmp.XXXXXX";
-	tmp = xmalloc(n);
-	snprintf(tmp, n, "%s.tmp.XXXXXX", out);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = vm_fail(d, VM_ERR_IO, "%s: cannot create: %s", out, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	vm_temp_register(tmp); /* a signal while gnuplot draws must not leave it */
-	fchmod(fd, 0644); /* an ordinary file, like every other vmsim output */
-	close(fd);
-	/* outfile and datafile as gnuplot strings */
-	sb_puts(&e, "outfile = ");
-	sb_gp_str(&e, tmp);
-	sb_puts(&e, "; datafile = ");
-	sb_gp_str(&e, dat);
-	cmd = sb_take(&e);
-	argv[0] = (char *)prog;
-	argv[1] = (char *)"-e";
-	argv[2] = cmd;
-	argv[3] = (char *)gp;
-	argv[4] = NULL;
-	if (pipe(pfd)) {
-		rc = vm_fail(d, VM_ERR_IO, "pipe: %s", strerror(errno));
-		goto out;
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
-	posix_spawn_file_actions_addclose(&fa, pfd[0]);
-	posix_spawn_file_actions_addclose(&fa, pfd[1]);
-	rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (rc) {
-		close(pfd[0]);
-		rc = vm_fail(d, VM_ERR_IO, "cannot run %s: %s (install gnuplot-nox); %s and %s "
-			     "are written: run 'gnuplot %s' where gnuplot is installed",
-			     prog, strerror(rc), gp, dat, gp);
-		goto out;
-	}
-	while ((got = read(pfd[0], buf, sizeof buf)) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
+	for (r = 0; tcol >= 0 && r < p->c->nrows; r++) {
+		if (!row_selected(p, r))
+			continue;
+		if (!tr) {
+			tr = csv_cell(p->c, r, tcol);
+			ntr = 1;
+		} else if (strcmp(tr, csv_cell(p->c, r, tcol))) {
+			ntr = 2;
 			break;
 		}
-		if (err.n < 2000)
-			sb_add(&err, buf, (size_t)got);
 	}
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char *m = err.s ? err.s : (char *)"";
-
-		while (*m == '\n' || *m == ' ')
-			m++;
-		rc = vm_fail(d, VM_ERR_IO, "%s failed on %s (%s %d): %.600s", prog, gp,
-			     WIFEXITED(status) ? "exit status" : "signal",
-			     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), m);
-		goto out;
-	}
-	if (stat(tmp, &sb) || sb.st_size == 0) {
-		rc = vm_fail(d, VM_ERR_IO, "%s made no image from %s", prog, gp);
-		goto out;
-	}
-	if (rename(tmp, out)) {
-		rc = vm_fail(d, VM_ERR_IO, "%s: cannot write: %s", out, strerror(errno));
-		goto out;
-	}
-	vm_temp_unregister(tmp);
-	free(tmp);
-	tmp = NULL;
-out:
-	if (tmp) {
-		unlink(tmp);
-		vm_temp_unregister(tmp);
-		free(tmp);
-	}
-	free(cmd);
-	free(err.s);
-	return rc;
+	if (p->facet_col >= 0 && p->facet_col == tcol)
+		snprintf(title, tn, "%.120s vs %.120s, per trace", what, xwhat);
+	else if (ntr == 1 && *tr)
+		snprintf(title, tn, "%.200s: %.120s vs %.120s", base_name(tr), what, xwhat);
+	else if (ntr > 1)
+		snprintf(title, tn, "%.120s vs %.120s, several traces", what, xwhat);
+	else
+		snprintf(title, tn, "%.120s vs %.120s", what, xwhat);
 }
 
 int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
@@ -621,8 +884,9 @@ int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 	const struct plot_term *term = NULL;
 	const char *ext = strrchr(base_name(out), '.');
 	struct plot p;
-	struct strbuf b = { 0 };
-	char *gp = NULL, *dat = NULL, col[128];
+	struct strbuf b = { 0 }, sdat = { 0 }, sgp = { 0 };
+	char *gp = NULL, *dat = NULL, col[128], title[512], xl[256], yl[256];
+	const char *outs[3];
 	size_t i;
 	int rc;
 
@@ -635,10 +899,28 @@ int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 	if (!term)
 		return vm_fail(d, VM_ERR_USAGE, "%s: the image type comes from the extension: "
 			       ".png, .svg or .pdf", out);
-	p.xcol = csv_col(c, o->x ? o->x : "frames");
-	if (p.xcol < 0)
-		return vm_fail(d, VM_ERR_USAGE, "%s has no column '%s' for the x axis", c->name,
-			       o->x ? o->x : "frames");
+	p.frames_col = csv_col(c, "frames");
+	p.ps_col = csv_col(c, "page_size");
+	p.sets_col = csv_col(c, "sets");
+	p.ways_col = csv_col(c, "ways");
+	p.xname = o->x ? o->x : "frames";
+	if (strcmp(p.xname, "memory") == 0) {
+		p.xcol = csv_col(c, "memory_bytes");
+		if (p.xcol < 0 && (p.frames_col < 0 || p.ps_col < 0))
+			return vm_fail(d, VM_ERR_USAGE, "%s: --x memory needs a column memory_bytes, "
+				       "or frames and page_size", c->name);
+		if (p.xcol >= 0)
+			p.xname = "memory_bytes";
+	} else {
+		p.xcol = csv_col(c, p.xname);
+		if (p.xcol < 0)
+			return vm_fail(d, VM_ERR_USAGE, "%s has no column '%s' for the x axis",
+				       c->name, p.xname);
+	}
+	p.facet_col = -1;
+	if (o->facet && (p.facet_col = csv_col(c, o->facet)) < 0)
+		return vm_fail(d, VM_ERR_USAGE, "%s has no column '%s' to draw panels by (--facet)",
+			       c->name, o->facet);
 	for (i = 0; i < sizeof plot_metrics / sizeof plot_metrics[0]; i++)
 		if (strcmp(o->metric, plot_metrics[i].name) == 0)
 			p.m = &plot_metrics[i];
@@ -650,6 +932,7 @@ int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 		if ((p.faults_col < 0 || p.refs_col < 0) && p.hit_col < 0)
 			return vm_fail(d, VM_ERR_USAGE, "%s: the miss ratio needs the columns "
 				       "faults and refs, or hit_rate", c->name);
+		p.yname = p.m->label;
 	} else {
 		snprintf(col, sizeof col, "%s", p.m ? p.m->col : o->metric);
 		for (i = 0; col[i]; i++)
@@ -658,22 +941,78 @@ int plot_write(const struct csv *c, const struct plot_opts *o, const char *out,
 		if (p.ycol < 0)
 			return vm_fail(d, VM_ERR_USAGE, "%s has no column '%s' (metrics: hit-rate, "
 				       "faults, miss-ratio, or a column name)", c->name, col);
+		p.yname = c->cols[p.ycol];
 	}
-	rc = plot_series(&p, d);
-	if (rc)
-		goto out;
 	sb_add(&b, out, (size_t)(ext - out));
 	sb_puts(&b, ".gp");
 	gp = sb_take(&b);
 	sb_add(&b, out, (size_t)(ext - out));
 	sb_puts(&b, ".dat");
 	dat = sb_take(&b);
-	if ((rc = write_dat(&p, dat, d)) || (rc = write_gp(&p, gp, dat, out, term, d)))
+	outs[0] = out;
+	outs[1] = gp;
+	outs[2] = dat;
+	if ((rc = same_file_check(c->name, outs, 3, d)))
+		goto out;
+	rc = plot_series(&p, d);
+	if (rc)
+		goto out;
+	/* the axes, from every point drawn */
+	p.ax.kind = p.xcol < 0 ? COL_KIND_BYTES : col_kind_of(p.xname);
+	p.ay.kind = col_kind_of(p.yname);
+	p.ax.log = o->log_x;
+	p.ay.log = o->log_y;
+	p.ax.dlo = p.ay.dlo = INFINITY;
+	p.ax.dhi = p.ay.dhi = -INFINITY;
+	for (i = 0; i < p.ns; i++) {
+		size_t j;
+
+		for (j = 0; j < p.s[i].npts; j++) {
+			p.ax.dlo = fmin(p.ax.dlo, p.s[i].x[j]);
+			p.ax.dhi = fmax(p.ax.dhi, p.s[i].x[j]);
+			p.ay.dlo = fmin(p.ay.dlo, p.s[i].y[j]);
+			p.ay.dhi = fmax(p.ay.dhi, p.s[i].y[j]);
+		}
+	}
+	if (!isfinite(p.ax.dlo)) {
+		rc = vm_fail(d, VM_ERR_FORMAT, "%s: no point can be drawn on a log axis (%zu "
+			     "have a zero or negative value)", c->name, p.dropped);
+		goto out;
+	}
+	if (p.dropped)
+		note(o, "%s: %zu point%s with a zero or negative value left out (a log axis "
+		     "cannot show them)", out, p.dropped, p.dropped == 1 ? "" : "s");
+	{
+		size_t most = 0, k, n;
+
+		for (k = 0; k < (p.npanels ? p.npanels : 1); k++) {
+			for (i = 0, n = 0; i < p.ns; i++)
+				n += p.s[i].panel == k;
+			most = n > most ? n : most;
+		}
+		if (most > KEY_WARN)
+			note(o, "%s: %zu series in one panel; choose fewer with --trace or --series, "
+			     "or one panel per value with --facet COL", out, most);
+	}
+	/* the key's place decides the room for ticks, and the ticks the key's
+	 * corner: lay out with generous ticks, then fit them */
+	plot_axis_setup(&p.ax, 0, 9);
+	plot_axis_setup(&p.ay, 1, 7);
+	plot_look(&p);
+	plot_layout(&p);
+	plot_axis_fit(&p.ax, 0, (p.npanels > 1 ? 2.0 : p.w - (p.key_out ? p.key_w + 0.1 : 0) - 0.9) * 72);
+	plot_axis_fit(&p.ay, 1, (p.npanels > 1 ? 1.6 : p.h - 0.98) * 72);
+	plot_labels(&p, title, sizeof title, xl, sizeof xl, yl, sizeof yl);
+	plot_build_dat(&p, &sdat);
+	plot_build_gp(&p, title, xl, yl, &sgp);
+	if ((rc = plot_write_text(dat, &sdat, d)) || (rc = plot_write_text(gp, &sgp, d)))
 		goto out;
 	if (o->render)
-		rc = run_gnuplot(o->gnuplot ? o->gnuplot : "gnuplot", gp, dat, out, d);
+		rc = plot_run_gnuplot(o->gnuplot ? o->gnuplot : "gnuplot", gp, dat, out, term->type, d);
 out:
 	plot_free(&p);
+	free(sdat.s);
+	free(sgp.s);
 	free(gp);
 	free(dat);
 	return rc;

@@ -116,7 +116,16 @@ static const char *cell_text(const struct cell *c, enum col_type type,
 	case COL_F64:
 		if (!isfinite(c->f))
 			return "";
+		/* six decimals when they say it exactly; else nine significant
+		 * digits, which recover counts below 10^9 from a rate, and just
+		 * below 1 enough decimals that 1 - x keeps four digits */
 		snprintf(buf, n, "%.6f", c->f);
+		if (strtod(buf, NULL) == c->f)
+			return buf;
+		if (c->f > 0.999 && c->f < 1)
+			snprintf(buf, n, "%.*f", (int)fmin(17, 3 - floor(log10(1 - c->f)) + 1), c->f);
+		else
+			snprintf(buf, n, "%.9g", c->f);
 		return buf;
 	}
 	return "";

@@ -15,7 +15,8 @@
  *           convention any column named *_hits, *_misses, *_faults, *_walks,
  *           *_refs, *_rate, *_ratio, *_compulsory, *_capacity, *_conflict,
  *           *_invalidation, *_pages, *_bytes, *_ns
- *   info    provenance that differs between equal runs: mode, version
+ *   info    provenance that differs between equal runs: mode, version; and
+ *           memory_bytes, which follows from frames and page_size
  */
 #include <string.h>
 
@@ -39,6 +40,7 @@ const struct col result_cols[] = {
 	{ "lfu_aging", COL_U64 },
 	{ "mode", COL_STR },
 	{ "version", COL_STR },
+	{ "memory_bytes", COL_U64 }, /* frames x page_size: compare page sizes by memory */
 };
 const size_t result_ncols = sizeof result_cols / sizeof result_cols[0];
 
@@ -66,6 +68,7 @@ size_t result_row(struct table *t, const char *trace, const struct engine_config
 					       : lfu_default_aging(cfg->frames));
 	table_set_str(t, r, "mode", mode);
 	table_set_str(t, r, "version", VMSIM_VERSION);
+	table_set_u64(t, r, "memory_bytes", (uint64_t)cfg->frames << cfg->page_shift);
 	return r;
 }
 
@@ -83,7 +86,7 @@ static const char *const result_metric_suffixes[] = {
 	"_ns", NULL,
 };
 
-static const char *const result_info[] = { "mode", "version", NULL };
+static const char *const result_info[] = { "mode", "version", "memory_bytes", NULL };
 
 static int in_list(const char *const *list, const char *name)
 {

@@ -16,6 +16,9 @@ static const struct opt curve_opts[] = {
 	  "replacement policies, or all:", cli_policy_choices },
 	{ "frames", 'n', "SIZES", "auto",
 	  "memory sizes: N, MIN:MAX, MIN:MAX:STEP, MIN:MAX:xFACTOR or auto, comma-separated", NULL },
+	{ "memory", 0, "SIZES", NULL,
+	  "memory sizes in bytes instead of --frames: 64K,1M,1G, MIN:MAX[:STEP|:xF], or "
+	  "fractions of the footprint (1%:100%:x2)", NULL },
 	OPT_PAGE_SIZE,
 	{ "seed", 0, "S", "1", "seed for randomized policies (random)", NULL },
 	{ "lfu-aging", 0, "K", "0",
@@ -138,6 +141,7 @@ static int curve_cli_run(struct args *a)
 	j.trace = a->pos[0];
 	j.policies = cli_arg(a, "policies");
 	j.frames = cli_arg(a, "frames");
+	j.memory = cli_arg(a, "memory");
 	j.load_progress = curve_load_progress;
 	j.progress = curve_progress;
 	j.ctx = &ui;

@@ -10,7 +10,10 @@ static const struct opt replay_opts[] = {
 	{ "policy", 'p', "P[,P...]", NULL,
 	  "replacement policies (required):", cli_policy_choices },
 	{ "frames", 'n', "N[,N...]", NULL,
-	  "physical memory sizes in page frames, each >= 1 (required)", NULL },
+	  "physical memory sizes in page frames, each >= 1 (this or --memory is required)", NULL },
+	{ "memory", 0, "SIZES", NULL,
+	  "memory sizes in bytes instead of --frames: 64K,1M,1G or MIN:MAX[:STEP|:xF] (whole "
+	  "pages; fractions of the footprint need vmsim curve)", NULL },
 	OPT_PAGE_SIZE,
 	{ "seed", 0, "S", "1", "seed for randomized policies (random)", NULL },
 	{ "lfu-aging", 0, "K", "0",
@@ -402,15 +405,49 @@ static int replay_run(struct args *a)
 	if (!cli_arg(a, "policy"))
 		return cli_usage("--policy is required (one of: %s)",
 				   policy_names(names, sizeof names, ", "));
-	if (!cli_arg(a, "frames"))
-		return cli_usage("--frames is required (a number of page frames >= 1)");
+	if (!cli_arg(a, "frames") && !cli_arg(a, "memory"))
+		return cli_usage("--frames is required (a number of page frames >= 1), or --memory");
 	if ((rc = cli_page_shift(a, &shift)) || (rc = cli_report_format(a, &rf)) ||
 	    (rc = cli_input_format(a, &fmt)) || (rc = cli_u64(a, "seed", &cfg.seed)) ||
 	    (rc = cli_u64(a, "lfu-aging", &cfg.lfu_aging)) || (rc = cli_mem_limit(a)))
 		return rc;
 
 	pol_s = xstrdup(cli_arg(a, "policy"));
-	fr_s = xstrdup(cli_arg(a, "frames"));
+	if (cli_arg(a, "memory")) {
+		/* bytes as a frames list: every size of it, as --frames would take it */
+		char *spec = NULL;
+		uint32_t *sz = NULL;
+		size_t nsz = 0, k;
+		char *list = NULL;
+		size_t listn = 0;
+		FILE *m;
+
+		if (cli_arg(a, "frames")) {
+			free(pol_s);
+			return cli_usage("--frames and --memory: give one of them");
+		}
+		if (strchr(cli_arg(a, "memory"), '%')) {
+			free(pol_s);
+			return cli_usage("--memory '%s': fractions of the footprint need the whole "
+					 "trace first; use vmsim curve --memory", cli_arg(a, "memory"));
+		}
+		if (curve_memory_spec(cli_arg(a, "memory"), shift, 0, &spec, &d) ||
+		    curve_frames_parse(spec, 0, &sz, &nsz, &d)) {
+			free(spec);
+			free(pol_s);
+			return cli_fail(&d);
+		}
+		m = open_memstream(&list, &listn);
+		for (k = 0; m && k < nsz; k++)
+			fprintf(m, "%s%u", k ? "," : "", sz[k]);
+		if (m)
+			fclose(m);
+		free(spec);
+		free(sz);
+		fr_s = list ? list : xstrdup("");
+	} else {
+		fr_s = xstrdup(cli_arg(a, "frames"));
+	}
 	rc = EXIT_USAGE;
 	np = cli_split_list(pol_s, pol_v, 64);
 	nf = cli_split_list(fr_s, fr_v, 256);

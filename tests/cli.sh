@@ -63,7 +63,7 @@ check "opt 3" "$(csv_get all.csv 1 faults)" 7
 check "opt 4" "$(csv_get all.csv 2 faults)" 6
 check "lru 3" "$(csv_get all.csv 3 faults)" 10
 check "lru 4" "$(csv_get all.csv 4 faults)" 8
-check "hit_rate" "$(csv_get all.csv 1 hit_rate)" 0.416667
+check "hit_rate" "$(csv_get all.csv 1 hit_rate)" 0.416666667
 head -1 all.csv | grep -q '^trace,policy,frames,page_size,refs,hits,faults,hit_rate,compulsory,evictions,writebacks' \
 	&& ok || bad "CSV header: $(head -1 all.csv)"
 # a golden table of all six policies, the human format

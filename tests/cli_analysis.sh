@@ -44,7 +44,7 @@ check "fifo 4" "$(faults_of curve-belady.csv fifo 4)" 10
 check "lru 3" "$(faults_of curve-belady.csv lru 3)" 10
 check "opt 3" "$(faults_of curve-belady.csv opt 3)" 7
 check "opt 4" "$(faults_of curve-belady.csv opt 4)" 6
-head -1 curve-belady.csv | grep -q '^trace,policy,frames,page_size,refs,hits,faults,hit_rate,compulsory,evictions,writebacks,distinct_pages,seed,lfu_aging,mode,version$' \
+head -1 curve-belady.csv | grep -q '^trace,policy,frames,page_size,refs,hits,faults,hit_rate,compulsory,evictions,writebacks,distinct_pages,seed,lfu_aging,mode,version,memory_bytes$' \
 	&& ok || bad "curve header differs from replay's: $(head -1 curve-belady.csv)"
 
 # every point equals a single replay of that size (all columns but mode;
@@ -89,12 +89,12 @@ for ext in png svg pdf; do
 	expect_ok "plot $ext" "$VMSIM" plot curve-belady.csv -o fig-$ext.$ext --metric faults \
 		--title "Belady's anomaly"
 	[ -s fig-$ext.$ext ] && ok || bad "fig-$ext.$ext is missing or empty"
-	grep -q "set title 'Belady''s anomaly'" fig-$ext.gp && ok || bad "fig-$ext.gp lacks the title"
+	grep -q "set label 100 \"Belady's anomaly\"" fig-$ext.gp && ok || bad "fig-$ext.gp lacks the title"
 	for s in OPT FIFO Random LRU LFU Clock; do
-		grep -q "title '$s'" fig-$ext.gp && ok || bad "fig-$ext.gp lacks series $s"
+		grep -q "title \"$s" fig-$ext.gp && ok || bad "fig-$ext.gp lacks series $s"
 	done
-	grep -q "set ylabel 'page faults (count)'" fig-$ext.gp && ok || bad "fig-$ext.gp: y label"
-	grep -q "set xlabel 'memory size (frames of 1 B pages)'" fig-$ext.gp && ok || bad "fig-$ext.gp: x label"
+	grep -q 'set ylabel "page faults (count)"' fig-$ext.gp && ok || bad "fig-$ext.gp: y label"
+	grep -q 'set xlabel "memory size (frames of 1 B pages)"' fig-$ext.gp && ok || bad "fig-$ext.gp: x label"
 done
 check "png magic" "$(head -c 4 fig-png.png | od -An -c | tr -d ' ')" '211PNG'
 grep -q '<svg' fig-svg.svg && ok || bad "fig-svg.svg is not SVG"
@@ -102,11 +102,11 @@ check "pdf magic" "$(head -c 5 fig-pdf.pdf)" '%PDF-'
 ls ./*.tmp.* >/dev/null 2>&1 && bad "plot left temporary files" || ok
 # FIFO's bump (Belady's anomaly) is in the figure's data: 9 at 3, 10 at 4
 expect_ok "plot fifo" "$VMSIM" plot curve-belady.csv -o belady-fifo.png --metric faults
-awk '/^# index 1: FIFO/ { on = 1; next } /^#/ { on = 0 } on && NF' belady-fifo.dat >fifo.dat
+awk '/^# index 1: FIFO/ { on = 1; next } /^#/ { on = 0 } on && NF { print $1, $2 }' belady-fifo.dat >fifo.dat
 check "fifo bump" "$(tr '\n' ' ' <fifo.dat)" "1 12 2 12 3 9 4 10 5 5 6 5 "
 expect_ok "plot log-x hit-rate" "$VMSIM" plot curve-rand.csv -o rand.svg --log-x
 grep -q 'set logscale x 2' rand.gp && ok || bad "--log-x not in rand.gp"
-grep -q "set title 'rand.txt: hit rate vs memory size'" rand.gp && ok || bad "default title: $(grep title rand.gp | head -1)"
+grep -q 'set label 100 "rand.txt: hit rate vs memory size"' rand.gp && ok || bad "default title: $(grep title rand.gp | head -1)"
 expect_ok "plot miss-ratio" "$VMSIM" plot curve-rand.csv -o miss.png --metric miss-ratio --script-only
 [ -s miss.gp ] && [ ! -e miss.png ] && ok || bad "--script-only made an image or no script"
 expect_fail "plot no output" 2 "--output" "$VMSIM" plot curve-rand.csv

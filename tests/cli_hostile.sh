@@ -119,6 +119,8 @@ hcase() {
 		a=${a//$'\n'/\\n}     # a newline shows as \n, keeping the row one line
 		case $a in *' '*|''|*'\n'*) shown="$shown '$a'" ;; *) shown="$shown $a" ;; esac
 	done
+	# a command whose words hold newlines is shown as the case gives it
+	[ -n "${HSHOW:-}" ] && shown=$HSHOW
 	[ -n "$msg" ] || msg='(nothing)'
 	printf '| %s | %s | `%s` | %s | `%s` |\n' "$id" "$input" "$shown" "$rc" \
 		"$(printf '%s' "$msg" | sed 's/|/\\|/g')" >>"$H/table"
@@ -469,6 +471,45 @@ printf 'trace,policy,frames,faults\nx,lru,4,lots\n' >nan.csv
 hcase plot-non-numeric "a metric that is not a number" 1 \
 	"nan.csv: no rows with a numeric 'frames' and faults" -- \
 	"$VMSIM" plot nan.csv -o p.png -m faults
+
+# -- names and titles that try to run commands through gnuplot's script
+# (gnuplot runs `system("...")` and `backquotes`): every string reaches the
+# .gp as one quoted line, so no marker file may appear.  Output names with a
+# newline are written under exactly that name.
+"$VMSIM" curve belady.txt -s 1 -n 1:6 -f csv -o b.csv -q
+nl=$'n\nsystem("touch pwned_outnl")\n'
+HSHOW="vmsim plot b.csv -o \$'n\\nsystem(\"touch pwned_outnl\")\\n.png'" \
+hcase plot-output-newline "an output name with newlines and gnuplot code" 0 '' '.' -- \
+	"$VMSIM" plot b.csv -o "$nl.png"
+[ ! -e pwned_outnl ] && [ -s "$nl.png" ] && [ -s "$nl.gp" ] && ok || bad "plot-output-newline: ran the name or wrote no figure"
+rm -f "$nl".*
+tn=$'z\nsystem("id > pwned_default")\n.txt'
+cp belady.txt "$tn"
+"$VMSIM" curve "$tn" -s 1 -n 1:6 -f csv -o zn.csv -q
+HSHOW="vmsim plot zn.csv -o zn.png  (the trace column: \$'z\\nsystem(\"id > pwned_default\")\\n.txt')" \
+hcase plot-trace-newline "a trace name with newlines and gnuplot code, in the title and key" 0 '' '^\./zn\.' -- \
+	"$VMSIM" plot zn.csv -o zn.png
+[ ! -e pwned_default ] && grep -q 'system(\\042id > pwned_default\\042)' zn.gp && ok || bad "plot-trace-newline: the name ran or is not quoted"
+rm -f "$tn" zn.*
+HSHOW="vmsim plot b.csv -o -t.svg --title TITLE" \
+hcase plot-title-shell "TITLE: a leading -, \$(touch ...), a backquoted touch, both quotes, ';' and gnuplot's system(); an output name with a leading -" 0 '' '^\./-t\.' -- \
+	"$VMSIM" plot b.csv -o -t.svg --title "-\$(touch pwned_dollar); \`touch pwned_bt\`; '\"; system(\"touch pwned_q\") #"
+[ ! -e pwned_dollar ] && [ ! -e pwned_bt ] && [ ! -e pwned_q ] && [ -s ./-t.svg ] && ok || bad "plot-title-shell: a command ran"
+rm -f ./-t.*
+HSHOW="vmsim plot b.csv -o ti.png --title \$'\\xff\\xfe bytes \\x1b[31m'" \
+hcase plot-title-bytes "a title of non-UTF-8 bytes and a terminal escape" 0 '' '^\./ti\.' -- \
+	"$VMSIM" plot b.csv -o ti.png --title $'\xff\xfe bytes \x1b[31m'
+LC_ALL=C grep -q '[^[:print:]]' ti.gp && bad "plot-title-bytes: raw bytes in the script" || ok
+rm -f ti.*
+# an output that is the input file: refused before anything is written
+cp b.csv fig.dat
+hcase plot-output-is-input "the input as the figure's own .dat" 2 'fig.dat is the input fig.dat: refusing to overwrite it' -- \
+	"$VMSIM" plot fig.dat -o fig.png
+ln -s b.csv link.gp
+hcase plot-output-is-input-link "a symlink to the input where the .gp goes" 2 'link.gp is the input b.csv' -- \
+	"$VMSIM" plot b.csv -o link.png
+cmp -s b.csv fig.dat && ok || bad "plot-output-is-input: the input changed"
+rm -f fig.dat link.gp b.csv
 
 # -- batch spec files
 mkdir -p sp

@@ -8,9 +8,7 @@
  *   check    identical results pass; a planted regression fails, and passes
  *            within a tolerance; missing rows fail, new rows do not;
  *            duplicate configurations are refused; the JUnit XML
- *   plot     the .gp and .dat a figure is drawn from (gnuplot itself runs
- *            in tests/cli_analysis.sh): series, fixed styles, labels, the
- *            derived miss ratio, errors
+ *   (plot    the .gp and .dat of figures: tests/test_plot.c)
  *   batch    the spec parser (groups, defaults, aliases, quoting) and each
  *            error with its line; the plan (globs, cell names, done cells,
  *            command lines); running cells a few at a time resumes without
@@ -466,126 +464,6 @@ static void test_check_junit(void **state)
 	csv_free(&base);
 }
 
-/* --------------------------------------------------------------- plot */
-
-static void test_plot_script(void **state)
-{
-	struct plot_opts o = { 0 };
-	struct vm_diag d = { 0 };
-	struct csv c;
-	char out[128], gpp[128], datp[128], *gp, *dat;
-
-	(void)state;
-	/* rows out of order, two page sizes, LFU's aging varying with frames
-	 * (which must not split its series), an unknown policy */
-	parse_ok(&c, "trace,policy,frames,page_size,refs,faults,hit_rate,lfu_aging,mode\n"
-		     "t.vmt,lru,4,4096,100,30,0.7,,one-pass\n"
-		     "t.vmt,lru,2,4096,100,50,0.5,,one-pass\n"
-		     "t.vmt,lru,2,8192,100,40,0.6,,one-pass\n"
-		     "t.vmt,mine,2,4096,100,45,0.55,,loaded\n"
-		     "t.vmt,lfu,2,4096,100,60,0.4,1024,loaded\n"
-		     "t.vmt,lfu,4,4096,100,35,0.65,2048,loaded\n"
-		     "t.vmt,opt,2,4096,100,20,0.8,,one-pass\n");
-	snprintf(out, sizeof out, "%s/fig.svg", tmpdir);
-	snprintf(gpp, sizeof gpp, "%s/fig.gp", tmpdir);
-	snprintf(datp, sizeof datp, "%s/fig.dat", tmpdir);
-	o.metric = "miss-ratio";
-	o.log_x = 1;
-	o.title = "It's a test";
-	o.render = 0;
-	assert_int_equal(plot_write(&c, &o, out, &d), 0);
-	gp = slurp(gpp);
-	dat = slurp(datp);
-	assert_non_null(strstr(gp, "set terminal svg"));
-	assert_non_null(strstr(gp, "outfile = 'fig.svg'"));
-	assert_non_null(strstr(gp, "datafile = 'fig.dat'"));
-	assert_non_null(strstr(gp, "set title 'It''s a test'"));
-	assert_non_null(strstr(gp, "set ylabel 'miss ratio (faults / references)'"));
-	/* page size varies, so the x label has no unit and labels name it */
-	assert_non_null(strstr(gp, "set xlabel 'memory size (page frames)'"));
-	assert_non_null(strstr(gp, "set logscale x 2"));
-	/* drawing order: the style table (opt fifo random lru lfu clock), then
-	 * others; LRU's two page sizes share colour and marker */
-	assert_non_null(strstr(gp, "index 0 using 1:2 with linespoints ls 1 pi 1 title 'OPT, 4 KiB pages'"));
-	assert_non_null(strstr(gp, "index 1 using 1:2 with linespoints ls 2 pi 1 title 'LRU, 4 KiB pages'"));
-	assert_non_null(strstr(gp, "index 2 using 1:2 with linespoints ls 3 pi 1 title 'LRU, 8 KiB pages'"));
-	assert_non_null(strstr(gp, "index 3 using 1:2 with linespoints ls 4 pi 1 title 'LFU, 4 KiB pages'"));
-	assert_non_null(strstr(gp, "index 4 using 1:2 with linespoints ls 5 pi 1 title 'mine, 4 KiB pages'"));
-	assert_non_null(strstr(gp, "set style line 1 lc rgb '#000000' lw 1.4 pt 7 dt 2"));
-	assert_non_null(strstr(gp, "set style line 2 lc rgb '#0072B2' lw 1.4 pt 5 dt 1"));
-	assert_non_null(strstr(gp, "set style line 3 lc rgb '#0072B2' lw 1.4 pt 5 dt 2"));
-	assert_null(strstr(gp, "index 5"));
-	/* the data: miss ratio = faults / refs, sorted by x, blocks apart */
-	assert_non_null(strstr(dat, "# index 1: LRU, 4 KiB pages\n2 0.5\n4 0.29999999999999999\n"));
-	assert_non_null(strstr(dat, "\n\n\n# index 2: LRU, 8 KiB pages\n2 0.40000000000000002\n"));
-	free(gp);
-	free(dat);
-
-	/* one page size: the x label carries the unit; default title */
-	o.only_trace = "t.vmt";
-	o.title = NULL;
-	o.metric = "faults";
-	csv_free(&c);
-	parse_ok(&c, "trace,policy,frames,page_size,faults\ndir/t.vmt,fifo,3,4096,9\n"
-		     "dir/t.vmt,fifo,4,4096,10\nother,fifo,3,4096,1\n");
-	o.only_trace = "dir/t.vmt";
-	assert_int_equal(plot_write(&c, &o, out, &d), 0);
-	gp = slurp(gpp);
-	dat = slurp(datp);
-	assert_non_null(strstr(gp, "set xlabel 'memory size (frames of 4 KiB pages)'"));
-	assert_non_null(strstr(gp, "set title 't.vmt: page faults vs memory size'"));
-	assert_non_null(strstr(gp, "title 'FIFO'\n"));
-	assert_non_null(strstr(dat, "3 9\n4 10\n"));
-	assert_null(strstr(dat, "3 1\n"));
-	free(gp);
-	free(dat);
-
-	/* a TLB sweep: sets follow from entries and ways, so only ways splits
-	 * lines (the greedy rule); --series can name the columns instead */
-	csv_free(&c);
-	parse_ok(&c, "trace,policy,entries,ways,sets,tlb_misses\n"
-		     "t,lru,8,1,8,90\nt,lru,8,2,4,80\nt,lru,16,1,16,70\nt,lru,16,2,8,60\n");
-	o.only_trace = NULL;
-	o.metric = "tlb_misses";
-	o.x = "entries";
-	assert_int_equal(plot_write(&c, &o, out, &d), 0);
-	gp = slurp(gpp);
-	assert_non_null(strstr(gp, "title 'LRU, ways 1', \\\n"));
-	assert_non_null(strstr(gp, "title 'LRU, ways 2'\n"));
-	assert_non_null(strstr(gp, "set ylabel 'tlb_misses'"));
-	free(gp);
-	o.series = "sets";
-	assert_int_equal(plot_write(&c, &o, out, &d), 0);
-	gp = slurp(gpp);
-	assert_non_null(strstr(gp, "title 'LRU, sets 16'"));
-	free(gp);
-	o.series = "nonesuch";
-	assert_int_equal(plot_write(&c, &o, out, &d), VM_ERR_USAGE);
-	o.series = NULL;
-	o.x = NULL;
-	o.metric = "faults";
-	o.only_trace = "dir/t.vmt";
-	csv_free(&c);
-	parse_ok(&c, "trace,policy,frames,page_size,faults\ndir/t.vmt,fifo,3,4096,9\n");
-
-	/* errors */
-	snprintf(out, sizeof out, "%s/fig.jpg", tmpdir);
-	assert_int_equal(plot_write(&c, &o, out, &d), VM_ERR_USAGE);
-	assert_non_null(strstr(d.msg, ".png, .svg or .pdf"));
-	snprintf(out, sizeof out, "%s/fig.png", tmpdir);
-	o.metric = "nonesuch";
-	assert_int_equal(plot_write(&c, &o, out, &d), VM_ERR_USAGE);
-	assert_non_null(strstr(d.msg, "no column 'nonesuch'"));
-	o.metric = "faults";
-	o.x = "nothere";
-	assert_int_equal(plot_write(&c, &o, out, &d), VM_ERR_USAGE);
-	o.x = NULL;
-	o.only_trace = "absent";
-	assert_int_equal(plot_write(&c, &o, out, &d), VM_ERR_FORMAT);
-	assert_non_null(strstr(d.msg, "no rows"));
-	csv_free(&c);
-}
-
 /* -------------------------------------------------------------- batch */
 
 static void spec_ok(struct batch_spec *s, const char *text)
@@ -839,7 +717,6 @@ int main(void)
 		cmocka_unit_test(test_check_regression),
 		cmocka_unit_test(test_check_errors_and_options),
 		cmocka_unit_test(test_check_junit),
-		cmocka_unit_test(test_plot_script),
 		cmocka_unit_test(test_spec_parse),
 		cmocka_unit_test(test_spec_errors),
 		cmocka_unit_test(test_plan_and_resume),

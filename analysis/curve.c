@@ -1048,6 +1048,7 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	struct curve_opts o = { 0 };
 	uint32_t *sizes = NULL;
 	size_t npols, nsizes, i;
+	char id[17];
 	int rc;
 
 	table_init(t, result_cols, result_ncols);
@@ -1058,6 +1059,7 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	sizes = NULL;
 	if (j->page_shift > 30)
 		return vm_fail(d, VM_ERR_USAGE, "page size must be at most 1 GiB");
+	result_trace_id(j->trace, id); /* before reading: the id of what is read */
 	rc = curve_load(j, &lt, d);
 	if (rc)
 		return rc;
@@ -1084,8 +1086,13 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	rc = curve_run(&lt, &o, pts, d);
 	if (rc)
 		goto out;
-	for (i = 0; i < npols * nsizes; i++)
-		result_row(t, j->trace, &pts[i].cfg, &pts[i].st, pts[i].mode, pts[i].flags);
+	for (i = 0; i < npols * nsizes; i++) {
+		size_t row = result_row(t, j->label ? j->label : j->trace, &pts[i].cfg,
+					&pts[i].st, pts[i].mode, pts[i].flags);
+
+		if (*id)
+			table_set_str(t, row, "trace_id", id);
+	}
 out:
 	if (rc) {
 		table_free(t);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -18,6 +19,9 @@ static const struct opt check_opts[] = {
 	  "columns to compare [default: the baseline's metric columns]", NULL },
 	{ "junit", 0, "FILE", NULL, "also write the verdict as JUnit XML to FILE", NULL },
 	{ "all", 0, NULL, NULL, "list unchanged values in the diff table too", NULL },
+	{ "update", 0, NULL, NULL,
+	  "accept RESULT: write it to BASE.csv (atomically; created if missing) after "
+	  "showing the differences, and exit 0", NULL },
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_HELP,
@@ -35,6 +39,36 @@ static double parse_tolerance(const char *s, int percent_ok)
 	if (percent_ok && *end == '%' && end[1] == 0)
 		return v / 100;
 	return *end ? -1 : v;
+}
+
+/* --update: res becomes the baseline, atomically (a reader, or a crash,
+ * sees the old file or the new, never half); rp (NULL for a new baseline)
+ * says what changed.  Frees res when rp is NULL.  Exit code. */
+static int check_update(struct csv *res, const char *bpath, const struct check_report *rp)
+{
+	struct vm_diag d = { 0 };
+	struct outfile of;
+	int rc = 0;
+
+	if (outfile_open(&of, bpath, &d)) {
+		rc = cli_fail(&d);
+	} else if (csv_write(res, of.f)) {
+		outfile_abort(&of);
+		vm_fail(&d, VM_ERR_IO, "%s: write failed", bpath);
+		rc = cli_fail(&d);
+	} else if (outfile_commit(&of, &d)) {
+		rc = cli_fail(&d);
+	} else if (rp) {
+		fprintf(stderr, "%s: updated %s: %zu rows (before: %zu changed, %zu beyond "
+			"tolerance, %zu rows missing, %zu new rows)\n", cli_cmd_name, bpath,
+			res->nrows, rp->changed, rp->failed, rp->missing, rp->extra);
+	} else {
+		fprintf(stderr, "%s: wrote the new baseline %s: %zu rows\n", cli_cmd_name, bpath,
+			res->nrows);
+	}
+	if (!rp)
+		csv_free(res);
+	return rc;
 }
 
 static int check_cli_run(struct args *a)
@@ -64,14 +98,16 @@ static int check_cli_run(struct args *a)
 	o.all = cli_flag(a, "all");
 	if (csv_read(&res, a->pos[0], &d))
 		return cli_fail(&d);
+	if (cli_flag(a, "update") && access(bpath, F_OK) != 0)
+		return check_update(&res, bpath, NULL);
 	if (csv_read(&base, bpath, &d)) {
 		csv_free(&res);
 		return cli_fail(&d);
 	}
 	rc = check_run(&res, &base, &o, &rp, &d);
-	csv_free(&res);
 	csv_free(&base);
 	if (rc) {
+		csv_free(&res);
 		check_report_free(&rp);
 		return cli_fail(&d);
 	}
@@ -79,20 +115,23 @@ static int check_cli_run(struct args *a)
 		rc = cli_write_table(a, &rp.diff, rf);
 	if (!rc && junit && check_junit_write(&rp, junit, &d))
 		rc = cli_fail(&d);
-	if (!rc) {
+	if (!rc && cli_flag(a, "update")) {
+		rc = check_update(&res, bpath, &rp);
+	} else if (!rc) {
 		fprintf(stderr, "%s: %s: %zu rows, %zu values compared: %zu changed, %zu beyond "
 			"tolerance, %zu rows missing, %zu new rows\n", cli_cmd_name,
 			rp.failed || rp.missing ? "FAIL" : "ok", rp.rows, rp.values, rp.changed,
 			rp.failed, rp.missing, rp.extra);
 		rc = rp.failed || rp.missing ? EXIT_FAILURE : 0;
 	}
+	csv_free(&res);
 	check_report_free(&rp);
 	return rc;
 }
 
 const struct cmd check_cmd = {
 	.name = "check",
-	.usage = "RESULT.csv --baseline BASE.csv [--tolerance X] [--junit FILE]",
+	.usage = "RESULT.csv --baseline BASE.csv [--tolerance X] [--junit FILE] [--update]",
 	.summary = "compare results with a baseline; fail when a metric moved or a row is missing",
 	.details = "Rows are matched by their configuration columns (trace, policy, frames,\n"
 		"page_size, seed, ...), and their metrics (hits, faults, hit_rate, evictions,\n"
@@ -101,7 +140,11 @@ const struct cmd check_cmd = {
 		"from the result, and every new row; a summary goes to stderr.  A value\n"
 		"passes when |result - baseline| <= max(X * |baseline|, A).  Exit status 0\n"
 		"when nothing moved beyond the tolerance and no row is missing, 1 otherwise\n"
-		"(new rows do not fail), 2 for a bad command line.",
+		"(new rows do not fail), 2 for a bad command line.\n\n"
+		"Rows of one trace match by trace_id where both have one, else by the trace\n"
+		"path normalised (./t.vmt is t.vmt), so a baseline made in another folder or\n"
+		"with another spelling of the path still matches.  --update writes RESULT\n"
+		"to BASE.csv after the comparison (or creates it) and exits 0.",
 	.opts = check_opts,
 	.min_pos = 1,
 	.max_pos = 1,

@@ -38,7 +38,7 @@ struct opt {
 struct args {
 	const struct cmd *cmd;  /* the subcommand */
 	const char *val[32];    /* per option: given value, "1" for flags, or NULL */
-	const char *pos[8];     /* positional arguments */
+	const char **pos;       /* positional arguments (as many as max_pos) */
 	int npos;               /* how many */
 	char **rest;            /* with cmd->command: the program and its arguments */
 	int nrest;              /* how many (0: no program given) */
@@ -73,6 +73,10 @@ struct cmd {
 	{ "mem-limit", 0, "SIZE", NULL, \
 	  "memory the decoded trace may take (512M, 4G); a larger trace is refused, not " \
 	  "swapped or killed [default: the memory available]", NULL }
+#define OPT_LABEL \
+	{ "label", 0, "NAME", NULL, \
+	  "the trace column's value instead of the path (a trace from - needs one; " \
+	  "trace_id is then empty)", NULL }
 #define OPT_HELP { "help", 'h', NULL, NULL, "show this help", NULL }
 #define OPT_END { NULL, 0, NULL, NULL, NULL, NULL }
 

@@ -12,6 +12,7 @@ static const struct opt stat_opts[] = {
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
 	{ "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL },
+	OPT_LABEL,
 	OPT_HELP,
 	OPT_END,
 };
@@ -35,6 +36,7 @@ static const struct col stat_cols[] = {
 	{ "max_addr", COL_STR },
 	{ "asids", COL_U64 },
 	{ "version", COL_STR }, /* the vmsim that counted (appended: no column moves) */
+	{ "trace_id", COL_STR }, /* see trace_ident() */
 };
 
 static int stat_run(struct args *a)
@@ -59,7 +61,16 @@ static int stat_run(struct args *a)
 		return cli_fail(&d);
 	table_init(&t, stat_cols, sizeof stat_cols / sizeof stat_cols[0]);
 	r = table_add_row(&t);
-	table_set_str(&t, r, "trace", a->pos[0]);
+	{
+		const char *label = cli_arg(a, "label");
+		char *name = result_trace_path(label ? label : a->pos[0]), id[17];
+
+		table_set_str(&t, r, "trace", name);
+		free(name);
+		result_trace_id(a->pos[0], id);
+		if (*id)
+			table_set_str(&t, r, "trace_id", id);
+	}
 	table_set_str(&t, r, "format", st.format);
 	table_set_u64(&t, r, "gzip", (uint64_t)st.gzip);
 	table_set_u64(&t, r, "refs", st.refs);

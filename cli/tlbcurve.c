@@ -29,6 +29,7 @@ static const struct opt tlbcurve_opts[] = {
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
 	OPT_QUIET,
+	OPT_LABEL,
 	OPT_HELP,
 	OPT_END,
 };
@@ -52,6 +53,7 @@ static const struct col tlbcurve_cols[] = {
 	{ "seed", COL_U64 },
 	{ "mode", COL_STR },
 	{ "version", COL_STR },
+	{ "trace_id", COL_STR }, /* see trace_ident() */
 };
 
 /* append v to list[*n] if new; -1 when full */
@@ -151,7 +153,7 @@ static int tlbcurve_run(struct args *a)
 	size_t ne = 0, nw = 0, np = 0, i, j, r;
 	uint64_t sets = 0, seed, e, w;
 	uint32_t shift;
-	char names[128], buf[32];
+	char names[128], buf[32], id[17] = "", *name = NULL;
 	const char *path = a->pos[0];
 	int rc;
 
@@ -216,6 +218,8 @@ static int tlbcurve_run(struct args *a)
 		goto fail;
 	rc = EXIT_FAILURE;
 	cli_progress_start(path, cli_flag(a, "quiet"));
+	result_trace_id(path, id);
+	name = result_trace_path(cli_arg(a, "label") ? cli_arg(a, "label") : path);
 	rc = xlate_source_open(&src, a->pos, 1, fmt, 0, &d);
 	if (!rc)
 		rc = xlate_tlb_curve(src, &xc, pts, np, cli_progress_refs, &d);
@@ -229,7 +233,9 @@ static int tlbcurve_run(struct args *a)
 		uint64_t refs = st->hits + st->misses;
 
 		r = table_add_row(&t);
-		table_set_str(&t, r, "trace", path);
+		table_set_str(&t, r, "trace", name);
+		if (*id)
+			table_set_str(&t, r, "trace_id", id);
 		table_set_str(&t, r, "policy", pol->name);
 		table_set_u64(&t, r, "entries", pts[i].tlb.entries);
 		table_set_u64(&t, r, "ways", pts[i].tlb.ways);
@@ -258,6 +264,7 @@ static int tlbcurve_run(struct args *a)
 fail:
 	rc = cli_fail(&d);
 out:
+	free(name);
 	free(pts);
 	return rc;
 }

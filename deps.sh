@@ -3,14 +3,14 @@
 #
 #   ./deps.sh [build|test|demo|all]      (default: all)
 #
-# build: gcc, make, zlib          test: + cmocka, clang (libFuzzer), gnuplot
+# build: gcc, make, zlib          test: + cmocka, clang (libFuzzer), gnuplot, jq, xmllint, git
 # demo:  + valgrind (lackey)      all:  everything above, plus libpfm4
 # make calls this when a header or tool it needs is missing; it is safe to run again.
 set -eu
 
 what=${1:-all}
 build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
-test="$build libcmocka-dev gzip gnuplot-nox valgrind clang libclang-rt-14-dev"
+test="$build libcmocka-dev gzip gnuplot-nox valgrind clang libclang-rt-14-dev jq libxml2-utils git"
 demo="$build valgrind gzip"
 case $what in
 build) want=$build ;;

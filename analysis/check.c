@@ -156,11 +156,17 @@ static int index_side(struct side *s, struct vm_diag *d)
 	for (r = 1; r < c->nrows && !rc; r++)
 		if (strcmp(prim[r].key, prim[r - 1].key) == 0) {
 			char *desc = csv_row_key(c, prim[r].row, s->keys, s->nk, " ", 1);
+			size_t x = prim[r - 1].row, y = prim[r].row;
+			/* copies of one trace under two names are one trace */
+			int copies = has_id(s, y) && strcmp(csv_cell(c, x, s->trace),
+							     csv_cell(c, y, s->trace));
 
 			rc = vm_fail(d, VM_ERR_FORMAT, "%s:%llu and line %llu: the same configuration "
-				     "(%s) twice; name the columns that tell them apart with --key",
-				     c->name, (unsigned long long)c->line[prim[r - 1].row],
-				     (unsigned long long)c->line[prim[r].row], desc);
+				     "(%s) twice%s%s%s; name the columns that tell them apart with "
+				     "--key", c->name, (unsigned long long)c->line[x],
+				     (unsigned long long)c->line[y], desc,
+				     copies ? " (the same trace_id " : "",
+				     copies ? csv_cell(c, y, s->id) : "", copies ? ": copies of one trace)" : "");
 			free(desc);
 		}
 	free_index(prim, c->nrows);

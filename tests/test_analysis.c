@@ -574,6 +574,7 @@ static void test_check_trace_id(void **state)
 		     "other/m.vmt,lru,4,10,00000000000000aa\n");
 	assert_int_equal(check_run(&x, &b, &o, &r, &d), VM_ERR_FORMAT);
 	assert_non_null(strstr(d.msg, "t.csv:2 and line 3: the same configuration"));
+	assert_non_null(strstr(d.msg, "(the same trace_id 00000000000000aa: copies of one trace)"));
 	check_report_free(&r);
 	csv_free(&x);
 	/* an id-less baseline row, and two result rows at its path with two ids */

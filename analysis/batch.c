@@ -1048,6 +1048,8 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 			goto out;
 		for (i = 0; i < n; i++) {
 			char *fig = xstrdup(s->figures), *tok, *save = NULL, *stem;
+			/* as result_row names it in the trace column */
+			char *tname = result_trace_path(cells[i].trace);
 			size_t k;
 
 			if (!cells[i].done)
@@ -1078,7 +1080,7 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 				sb_printf(&fn, "%s-%s.%s", stem, tok, s->figure_format);
 				sb_printf(&fp, "%s/figures/%s", dir, fn.s);
 				po.metric = tok;
-				po.only_trace = cells[i].trace;
+				po.only_trace = tname;
 				po.log_x = s->log_x;
 				po.render = render;
 				rc = plot_write(&merged, &po, fp.s, d);
@@ -1094,6 +1096,7 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 				fig_traces[nfig++] = cells[i].trace;
 			}
 next:
+			free(tname);
 			free(fig);
 		}
 	}

@@ -248,27 +248,64 @@ static long match_row(const struct side *b, size_t r, const struct side *res,
 	return npick ? (long)pick : -1;
 }
 
-/* The key columns (indices into c) worth showing: those that vary in c or
- * between c and other; all of them when none varies. */
-static size_t shown_cols(const struct csv *c, const int *keys, size_t nk,
-			 const struct csv *other, const int *okeys, int *out)
+/* A row's trace as matching sees it: "#" and its trace_id, else "@" and its
+ * normalised path (malloc'd). */
+static char *trace_identity(const struct side *s, size_t r)
 {
-	size_t k, r, n = 0;
+	struct strbuf b = { 0 };
 
-	for (k = 0; k < nk; k++) {
-		const char *v0 = c->nrows ? csv_cell(c, 0, keys[k]) : "";
-		int varies = 0;
+	if (has_id(s, r)) {
+		sb_puts(&b, "#");
+		sb_puts(&b, csv_cell(s->c, r, s->id));
+	} else {
+		char *p = result_trace_path(csv_cell(s->c, r, s->trace));
 
-		for (r = 1; r < c->nrows && !varies; r++)
-			varies = strcmp(csv_cell(c, r, keys[k]), v0) != 0;
-		for (r = 0; r < other->nrows && !varies; r++)
-			varies = strcmp(csv_cell(other, r, okeys[k]), v0) != 0;
-		if (varies)
-			out[n++] = keys[k];
+		sb_puts(&b, "@");
+		sb_puts(&b, p);
+		free(p);
+	}
+	return sb_take(&b);
+}
+
+/* 1 if key k has another value in some row of s than v0 (the trace: another
+ * identity, so that "./t.vmt" and "t.vmt" of one trace do not count). */
+static int key_varies(const struct side *s, size_t k, const char *v0)
+{
+	size_t r;
+	int varies = 0;
+
+	for (r = 0; r < s->c->nrows && !varies; r++) {
+		if (s->keys[k] == s->trace) {
+			char *t = trace_identity(s, r);
+
+			varies = strcmp(t, v0) != 0;
+			free(t);
+		} else {
+			varies = strcmp(csv_cell(s->c, r, s->keys[k]), v0) != 0;
+		}
+	}
+	return varies;
+}
+
+/* The key columns (indices into b's file) worth showing: those that vary in
+ * b or between b and o; all of them when none varies.  Case names stay the
+ * same when only the spelling of a trace's path changes. */
+static size_t shown_cols(const struct side *b, const struct side *o, int *out)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < b->nk; k++) {
+		char *v0 = !b->c->nrows ? xstrdup("")
+			: b->keys[k] == b->trace ? trace_identity(b, 0)
+			: xstrdup(csv_cell(b->c, 0, b->keys[k]));
+
+		if (key_varies(b, k, v0) || key_varies(o, k, v0))
+			out[n++] = b->keys[k];
+		free(v0);
 	}
 	if (n == 0)
-		for (k = 0; k < nk; k++)
-			out[n++] = keys[k];
+		for (k = 0; k < b->nk; k++)
+			out[n++] = b->keys[k];
 	return n;
 }
 
@@ -356,7 +393,7 @@ int check_run(const struct csv *result, const struct csv *base,
 	}
 	if ((rc = index_side(&bs, d)) || (rc = index_side(&rs, d)))
 		goto out;
-	ns = shown_cols(base, bk, nk, result, rk, show);
+	ns = shown_cols(&bs, &rs, show);
 	for (k = 0; k < ns; k++)
 		for (r = 0; r < nk; r++)
 			if (bk[r] == show[k])

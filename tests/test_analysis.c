@@ -540,6 +540,14 @@ static void test_check_trace_id(void **state)
 	assert_int_equal(r.extra, 0);
 	assert_int_equal(r.values, 3);
 	check_report_free(&r);
+	/* one trace in both, spelt two ways: it does not name the cases */
+	check_pair("trace,policy,frames,faults,trace_id\ntraces/m.vmt,lru,4,10,0a\n"
+		   "traces/m.vmt,lru,8,5,0a\n",
+		   "trace,policy,frames,faults,trace_id\n./traces/m.vmt,lru,4,10,0a\n"
+		   "./traces/m.vmt,lru,8,6,0a\n", &r);
+	assert_string_equal(r.cases[0].name, "frames=4");
+	assert_int_equal(r.failed, 1);
+	check_report_free(&r);
 	/* the same path, another id: another trace (regenerated), so missing */
 	check_pair(base, "trace,policy,frames,faults,trace_id\n"
 			 "traces/m.vmt,lru,4,10,00000000000000cc\n"

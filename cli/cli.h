@@ -75,8 +75,8 @@ struct cmd {
 	  "swapped or killed [default: the memory available]", NULL }
 #define OPT_LABEL \
 	{ "label", 0, "NAME", NULL, \
-	  "the trace column's value instead of the path (a trace from - needs one; " \
-	  "trace_id is then empty)", NULL }
+	  "the name in the trace column instead of the path; names a trace read " \
+	  "from - (which has no trace_id)", NULL }
 #define OPT_HELP { "help", 'h', NULL, NULL, "show this help", NULL }
 #define OPT_END { NULL, 0, NULL, NULL, NULL, NULL }
 

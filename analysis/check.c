@@ -506,8 +506,9 @@ void check_report_free(struct check_report *r)
  * characters other than tab, newline and carriage return; bytes that are not
  * UTF-8; U+FFFE and U+FFFF) is written as the four characters \xNN, so the
  * file is always well-formed UTF-8 and the reader still sees which byte it
- * was.  DEL (0x7f) and ESC, harmless in XML but not on a terminal that shows
- * a report, are written that way too.
+ * was.  DEL and the C1 controls (U+0080-U+009F), allowed in XML but not
+ * harmless on a terminal that shows a report, are written that way too: as
+ * the human table (report.c) shows them.
  */
 static size_t utf8_xml_len(const unsigned char *s)
 {
@@ -532,8 +533,9 @@ static size_t utf8_xml_len(const unsigned char *s)
 		cp = cp << 6 | (s[i] & 0x3fu);
 	}
 	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0; /* overlong, beyond Unicode, a surrogate, a non-character */
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff ||
+	    (cp >= 0x80 && cp <= 0x9f))
+		return 0; /* overlong, beyond Unicode, a surrogate, a non-character, C1 */
 	return n;
 }
 

@@ -425,15 +425,6 @@ hcase check-missing-column "a result without a column the baseline has" 1 \
 hcase check-duplicate-row "the same configuration twice" 1 \
 	'twice.csv:5 and line 6: the same configuration \(.*\) twice' -- \
 	"$VMSIM" check twice.csv --baseline base.csv
-sed '2s/,9,/,8,/' base.csv >other.csv
-hcase merge-conflict "two files, one configuration, different results" 1 \
-	'base.csv:2 and other.csv:2: the same configuration \(.*\) with different results' -- \
-	"$VMSIM" merge base.csv other.csv -o m.csv
-printf 'trace,policy,frames,faults\nx,lru,4,lots\n' >nan.csv
-hcase plot-non-numeric "a metric that is not a number" 1 \
-	"nan.csv: no rows with a numeric 'frames' and faults" -- \
-	"$VMSIM" plot nan.csv -o p.png -m faults
-
 # -- hostile trace names in check's JUnit and JSON: the name of a real trace
 # file (so it reaches the trace column as replay writes it) holding markup,
 # quotes, a tab, ESC, a newline and a byte that is not UTF-8.  The JUnit file
@@ -459,6 +450,15 @@ check "JSON of hostile names parses, numbers stay numbers" \
 # The JSON's bytes that are not UTF-8 are report.c's (table_write) to escape;
 # once it does: iconv -f UTF-8 -t UTF-8 d.json must succeed here too.
 rm -f j.xml d.json "$hname" hb.csv hr.csv
+
+sed '2s/,9,/,8,/' base.csv >other.csv
+hcase merge-conflict "two files, one configuration, different results" 1 \
+	'base.csv:2 and other.csv:2: the same configuration \(.*\) with different results' -- \
+	"$VMSIM" merge base.csv other.csv -o m.csv
+printf 'trace,policy,frames,faults\nx,lru,4,lots\n' >nan.csv
+hcase plot-non-numeric "a metric that is not a number" 1 \
+	"nan.csv: no rows with a numeric 'frames' and faults" -- \
+	"$VMSIM" plot nan.csv -o p.png -m faults
 
 # -- batch spec files
 mkdir -p sp

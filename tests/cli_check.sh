@@ -169,8 +169,9 @@ sed '3s/,1280,/,1300,/' dot.csv >regressed.csv
 run "$VMSIM" check regressed.csv --baseline new.csv
 check "regressed fails" "$rc" 1
 expect_ok "update refreshes" "$VMSIM" check regressed.csv --baseline new.csv --update --junit up.xml
-grep -q 'updated new.csv: 24 rows (before: 1 changed, 1 beyond tolerance' "$T/err" && ok \
-	|| bad "update refresh: $(cat "$T/err")"
+check "update refresh: what it did" "$(cat "$T/err")" \
+	"$(printf '%s\n' 'vmsim check: before the update: 1 changed, 1 beyond tolerance, 0 rows missing, 0 new rows' \
+		'vmsim check: updated new.csv: 24 rows')"
 grep -q '^status *FAIL' "$T/out" && ok || bad "update shows what changed: $(cat "$T/out")"
 cmp -s regressed.csv new.csv && ok || bad "the refreshed baseline is not the result"
 expect_ok "after update: passes" "$VMSIM" check regressed.csv --baseline new.csv
@@ -181,6 +182,19 @@ expect_fail "update from a broken result" 1 'broken.csv:2: a quoted cell is not 
 cmp -s keep.csv new.csv && ok || bad "a failed update touched the baseline"
 expect_fail "update into a missing folder" 1 'nodir/b.csv' \
 	"$VMSIM" check dot.csv --baseline nodir/b.csv --update
+# a result that cannot be a baseline (one configuration twice) is refused
+{ cat dot.csv; tail -1 dot.csv; } >twice.csv
+expect_fail "update from a result with a row twice" 1 \
+	'twice.csv cannot be a baseline: twice.csv:25 and line 26: the same configuration' \
+	"$VMSIM" check twice.csv --baseline new.csv --update
+cmp -s keep.csv new.csv && ok || bad "a refused update touched the baseline"
+# a baseline of another schema (a key column the result lacks) is replaced,
+# with a note
+printf 'trace,policy,frames,tlb,faults\nx,lru,4,64:4,1\n' >schema.csv
+expect_ok "update over another schema" "$VMSIM" check dot.csv --baseline schema.csv --update
+check "update over another schema: note" "$(head -1 "$T/err")" \
+	"vmsim check: note: not compared with the old baseline (dot.csv has no column 'tlb', which the baseline schema.csv has); replacing it"
+cmp -s dot.csv schema.csv && ok || bad "the other schema was not replaced"
 check "no temporaries left" "$(find . -name '*.tmp.*')" ""
 
 # ------------------------------------------------------------ JUnit and JSON

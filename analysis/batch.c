@@ -1088,6 +1088,7 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 				if (rc) {
 					free(fn.s);
 					free(fig);
+					free(tname);
 					goto out;
 				}
 				fig_names = xrealloc(fig_names, (nfig + 1) * sizeof *fig_names);

@@ -11,6 +11,7 @@
 #               the shipped results/baseline/policies.csv, and must leave the
 #               artifact the block uploads (a JUnit file with no failure).  The
 #               clone holds the last commit: uncommitted edits are not tested.
+#               (In a source tree that is no git checkout, a clean copy of it.)
 #   identity    rows match by trace_id whatever the spelling of the path and the
 #               working directory; the trace column is the path normalised; old
 #               baselines without trace_id still match by path; --label names a
@@ -42,6 +43,17 @@ if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
 		echo "note: README.md or results/ has uncommitted changes; the clone tests the last commit"
 	fi
 	git clone -q "$REPO" clone
+else
+	# a source tree that is no git checkout (an unpacked release): the
+	# block runs in a copy of it without what builds and runs leave behind
+	echo "note: $REPO is not a git checkout; the CI block runs in a clean copy of it"
+	mkdir clone
+	(cd "$REPO" && tar cf - --exclude='./build*' --exclude=./vmsim --exclude='./results/*' .) |
+		(cd clone && tar xf -)
+	mkdir -p clone/results
+	cp -R "$REPO/results/baseline" clone/results/
+fi
+if [ -d clone ]; then
 	check "the clone ships the baseline" "$(test -f clone/results/baseline/policies.csv && echo yes)" yes
 	n=0
 	while IFS= read -r cmd; do
@@ -70,8 +82,6 @@ if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
 		"$(cut -d, -f"$vcol" --complement clone/policies.csv | cksum)" \
 		"$(cut -d, -f"$vcol" --complement clone/results/baseline/policies.csv | cksum)"
 	rm -rf clone
-else
-	bad "$REPO is not a git checkout: the README's CI block cannot run on a fresh clone"
 fi
 
 # the baseline is what the README's commands make (reproducible), found

@@ -14,7 +14,8 @@
  * result_col_role() (or --key / --metrics), each of which the result must
  * have.  A value passes when |result - baseline| <= max(tolerance x
  * |baseline|, abs_tolerance); non-numeric values (and empty cells) must be
- * equal.  A baseline row absent from the result is a failure; a result row
+ * equal, and numbers written with more decimals on one side than the other
+ * are equal where they agree at the coarser precision (same_number).  A baseline row absent from the result is a failure; a result row
  * absent from the baseline is listed as new and is not (adding a policy to
  * the matrix should not break CI).  Two rows with the same configuration in
  * one file make the comparison ambiguous and are an error naming both lines.
@@ -309,6 +310,36 @@ static size_t shown_cols(const struct side *b, const struct side *o, int *out)
 	return n;
 }
 
+/* Digits after the decimal point of a number written as d.ddd (no
+ * exponent); -1 for any other spelling. */
+static int decimals(const char *s)
+{
+	const char *dot = strchr(s, '.');
+
+	if (!dot || strpbrk(s, "eE"))
+		return -1;
+	return (int)strspn(dot + 1, "0123456789");
+}
+
+/*
+ * Two numbers written as decimals with different numbers of digits are equal
+ * when they agree at the coarser precision: each is the exact value rounded,
+ * so they differ by at most half a unit in the last place of each.  A
+ * baseline written when rates had six decimals (0.992198) still matches a
+ * result written with nine digits (0.992197760).  Integers, and numbers
+ * written alike, compare exactly.
+ */
+static int same_number(const char *bs, double x, const char *rs, double y)
+{
+	int db = decimals(bs), dr = decimals(rs);
+
+	if (x == y)
+		return 1;
+	if (db < 0 || dr < 0 || db == dr)
+		return 0;
+	return fabs(x - y) <= 0.5 * (pow(10, -db) + pow(10, -dr)) * (1 + 1e-9);
+}
+
 static void diff_row(struct check_report *rp, const char *status, const char *row,
 		     const char *metric, const char *b, const char *r, double delta,
 		     double rel, int have_delta)
@@ -432,7 +463,7 @@ int check_run(const struct csv *result, const struct csv *base,
 			rp->values++;
 			numeric = !csv_cell_f64(base, r, bm[k], &x) &&
 				  !csv_cell_f64(result, (size_t)hit, rm[k], &y);
-			if (numeric ? x == y : strcmp(bv, rv) == 0) {
+			if (numeric ? same_number(bv, x, rv, y) : strcmp(bv, rv) == 0) {
 				if (o->all)
 					diff_row(rp, "same", desc, base->cols[bm[k]], bv, rv, 0, 0,
 						 numeric);

@@ -675,6 +675,25 @@ static void test_check_junit_hostile(void **state)
 	check_report_free(&r);
 }
 
+/* A baseline of six decimals against a result of nine digits: equal at the
+ * coarser precision (0.992198 is 0.992197760 rounded), unequal beyond it. */
+static void test_check_precision(void **state)
+{
+	struct check_report r;
+
+	(void)state;
+	check_pair("trace,policy,frames,faults,hit_rate\nt,lru,4,10,0.992198\n"
+		   "t,lru,8,5,0.500000\nt,lru,16,2,0.250000\nt,lru,32,1,1\n",
+		   "trace,policy,frames,faults,hit_rate\nt,lru,4,10,0.992197760\n"
+		   "t,lru,8,5,0.5\nt,lru,16,2,0.250000600\nt,lru,32,1,1.4\n", &r);
+	assert_int_equal(r.changed, 2);
+	/* 0.250000600 rounds to 0.250001, not 0.250000 */
+	assert_string_equal(diff_cell(&r, 0, "result"), "0.250000600");
+	/* an integer against a decimal: exactly (1 is not 1.4 rounded) */
+	assert_string_equal(diff_cell(&r, 1, "result"), "1.4");
+	check_report_free(&r);
+}
+
 static void test_check_json_numbers(void **state)
 {
 	struct check_report r;
@@ -1061,6 +1080,7 @@ int main(void)
 		cmocka_unit_test(test_merge_trace_id),
 		cmocka_unit_test(test_check_junit_hostile),
 		cmocka_unit_test(test_check_json_numbers),
+		cmocka_unit_test(test_check_precision),
 		cmocka_unit_test(test_plot_script),
 		cmocka_unit_test(test_spec_parse),
 		cmocka_unit_test(test_spec_errors),

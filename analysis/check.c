@@ -538,8 +538,9 @@ void check_report_free(struct check_report *r)
  * UTF-8; U+FFFE and U+FFFF) is written as the four characters \xNN, so the
  * file is always well-formed UTF-8 and the reader still sees which byte it
  * was.  DEL and the C1 controls (U+0080-U+009F), allowed in XML but not
- * harmless on a terminal that shows a report, are written that way too: as
- * the human table (report.c) shows them.
+ * harmless on a terminal that shows a report, are written that way too, and
+ * so is the backslash itself, so that \xNN always means a byte: as the human
+ * table (report.c) shows them.
  */
 static size_t utf8_xml_len(const unsigned char *s)
 {
@@ -583,6 +584,7 @@ static void xml_text(FILE *f, const char *str)
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
+		case '\\': fputs("\\x5c", f); break; /* so \xNN is unambiguous */
 		/* as references, so attribute values keep them */
 		case '\t': fputs("&#9;", f); break;
 		case '\n': fputs("&#10;", f); break;

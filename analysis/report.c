@@ -163,6 +163,28 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+static void write_csv(const struct table *t, FILE *f)
+{
+	char buf[64];
+	size_t r, c;
+
+	for (c = 0; c < t->ncols; c++) {
+		if (c)
+			fputc(',', f);
+		csv_field(f, t->cols[c].name);
+	}
+	fputc('\n', f);
+	for (r = 0; r < t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++) {
+			if (c)
+				fputc(',', f);
+			csv_field(f, cell_text(&t->cells[r * t->ncols + c],
+					       t->cols[c].type, buf, sizeof buf));
+		}
+		fputc('\n', f);
+	}
+}
+
 /* 1 if s is a number as JSON spells one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 static int json_number(const char *s)
 {
@@ -209,28 +231,6 @@ static void json_num_text(FILE *f, const char *s)
 		fprintf(f, "%.17g", v);
 	else
 		json_string(f, s);
-}
-
-static void write_csv(const struct table *t, FILE *f)
-{
-	char buf[64];
-	size_t r, c;
-
-	for (c = 0; c < t->ncols; c++) {
-		if (c)
-			fputc(',', f);
-		csv_field(f, t->cols[c].name);
-	}
-	fputc('\n', f);
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			if (c)
-				fputc(',', f);
-			csv_field(f, cell_text(&t->cells[r * t->ncols + c],
-					       t->cols[c].type, buf, sizeof buf));
-		}
-		fputc('\n', f);
-	}
 }
 
 static void write_json(const struct table *t, FILE *f)

@@ -68,15 +68,15 @@ struct cmd {
 #define OPT_OUTPUT \
 	{ "output", 'o', "FILE", "-", \
 	  "write results to FILE (atomically: complete or not at all); - is stdout", NULL }
+#define OPT_LABEL \
+	{ "label", 0, "NAME", NULL, \
+	  "the name in the trace column instead of the path; names a trace read " \
+	  "from - (which has no trace_id)", NULL }
 #define OPT_QUIET { "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL }
 #define OPT_MEM_LIMIT \
 	{ "mem-limit", 0, "SIZE", NULL, \
 	  "memory the decoded trace may take (512M, 4G); a larger trace is refused, not " \
 	  "swapped or killed [default: the memory available]", NULL }
-#define OPT_LABEL \
-	{ "label", 0, "NAME", NULL, \
-	  "the name in the trace column instead of the path; names a trace read " \
-	  "from - (which has no trace_id)", NULL }
 #define OPT_HELP { "help", 'h', NULL, NULL, "show this help", NULL }
 #define OPT_END { NULL, 0, NULL, NULL, NULL, NULL }
 

@@ -8,11 +8,11 @@
 
 static const struct opt stat_opts[] = {
 	OPT_PAGE_SIZE,
+	OPT_LABEL,
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
 	{ "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL },
-	OPT_LABEL,
 	OPT_HELP,
 	OPT_END,
 };

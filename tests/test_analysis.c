@@ -647,17 +647,17 @@ static int xml_clean(const char *str)
 
 static void test_check_junit_hostile(void **state)
 {
-	/* a quote, an apostrophe, a tab, ESC, a stray continuation byte, a lone
+	/* a quote, an apostrophe, a tab, a backslash, ESC, a stray continuation byte, a lone
 	 * lead byte, an overlong '/', a surrogate, a C1 control (NEL) and a
 	 * valid e-acute */
 	static const char base[] =
 		"trace,policy,frames,faults\n"
-		"\"q\"\"'\tx\x1b[31m\x80\xff\xc0\xaf\xed\xa0\x80\xc2\x85\xc3\xa9.vmt\",lru,4,10\n"
-		"\"q\"\"'\tx\x1b[31m\x80\xff\xc0\xaf\xed\xa0\x80\xc2\x85\xc3\xa9.vmt\",lru,8,5\n";
+		"\"q\"\"'\tx\\\x1b[31m\x80\xff\xc0\xaf\xed\xa0\x80\xc2\x85\xc3\xa9.vmt\",lru,4,10\n"
+		"\"q\"\"'\tx\\\x1b[31m\x80\xff\xc0\xaf\xed\xa0\x80\xc2\x85\xc3\xa9.vmt\",lru,8,5\n";
 	static const char res[] =
 		"trace,policy,frames,faults\n"
-		"\"q\"\"'\tx\x1b[31m\x80\xff\xc0\xaf\xed\xa0\x80\xc2\x85\xc3\xa9.vmt\",lru,4,10\n"
-		"\"q\"\"'\tx\x1b[31m\x80\xff\xc0\xaf\xed\xa0\x80\xc2\x85\xc3\xa9.vmt\",lru,8,<&>\n";
+		"\"q\"\"'\tx\\\x1b[31m\x80\xff\xc0\xaf\xed\xa0\x80\xc2\x85\xc3\xa9.vmt\",lru,4,10\n"
+		"\"q\"\"'\tx\\\x1b[31m\x80\xff\xc0\xaf\xed\xa0\x80\xc2\x85\xc3\xa9.vmt\",lru,8,<&>\n";
 	struct check_report r;
 	struct vm_diag d = { 0 };
 	char path[128], *x;
@@ -668,7 +668,7 @@ static void test_check_junit_hostile(void **state)
 	assert_int_equal(check_junit_write(&r, path, &d), 0);
 	x = slurp(path);
 	assert_true(xml_clean(x));
-	assert_non_null(strstr(x, "classname=\"vmsim.check.q&quot;&apos;&#9;x\\x1b[31m"
+	assert_non_null(strstr(x, "classname=\"vmsim.check.q&quot;&apos;&#9;x\\x5c\\x1b[31m"
 				  "\\x80\\xff\\xc0\\xaf\\xed\\xa0\\x80\\xc2\\x85\xc3\xa9_vmt\""));
 	assert_non_null(strstr(x, "message=\"faults 5 -&gt; &lt;&amp;&gt;, beyond"));
 	free(x);

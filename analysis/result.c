@@ -16,18 +16,6 @@
  *           *_refs, *_rate, *_ratio, *_compulsory, *_capacity, *_conflict,
  *           *_invalidation, *_pages, *_bytes, *_ns
  *   info    provenance that differs between equal runs: mode, version
- *   trace_id the trace's content identity (replay/traceid.c): where both of
- *           two rows have one, it tells whether they come from the same trace
- *           and the trace column (a path, spelt as typed or as labelled) is
- *           only shown; where either lacks one (an old file, a trace read
- *           from standard input) the normalised trace path decides
- *
- * The trace column is the path as given, normalised lexically: no "./", no
- * "a/../", no doubled slashes; relative paths stay relative (a results file
- * moves with its traces), absolute ones absolute.  "traces/m.vmt",
- * "./traces/m.vmt" and "traces/x/../m.vmt" all read "traces/m.vmt".  A
- * symbolic link followed by ".." could make the lexical form name another
- * file; trace_id is what tells traces apart.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +117,22 @@ enum result_role result_col_role(const char *name)
 }
 
 /*
+ * Which trace a row comes from: two columns, whose role is neither key nor
+ * metric but the trace's (RESULT_TRACE_ID for trace_id).
+ *
+ *   trace_id the trace's content identity (replay/traceid.c): where both of
+ *            two rows have one, it tells whether they come from the same
+ *            trace, and the trace column (a path, spelt as typed or as
+ *            labelled) is only shown; where either lacks one (an old file, a
+ *            trace read from standard input) the normalised trace path decides
+ *   trace    the path as given, normalised lexically: no "./", no "a/../",
+ *            no doubled slashes; relative paths stay relative (a results
+ *            file moves with its traces), absolute ones absolute.
+ *            "traces/m.vmt", "./traces/m.vmt" and "traces/x/../m.vmt" all
+ *            read "traces/m.vmt".  A symbolic link followed by ".." could make
+ *            the lexical form name another file; trace_id is what tells
+ *            traces apart.
+ *
  * Lexical normalisation, component by component:
  *
  *   ""  and "."    dropped (doubled slashes, "./")

@@ -5,6 +5,7 @@
 #
 # build: gcc, make, zlib, libpfm4
 # test:  + cmocka, clang (libFuzzer), gnuplot, pdftoppm (figure tests),
+#        jq, xmllint and git (check tests),
 #        man-db and groff (the man page test)
 # demo:  + valgrind (lackey), gnuplot (the figure), awk: every command traces/demo.sh
 #        runs (tests/cli_install.sh checks that against the script)
@@ -14,7 +15,7 @@ set -eu
 
 what=${1:-all}
 build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
-test="$build libcmocka-dev gzip gnuplot-nox poppler-utils valgrind clang libclang-rt-14-dev man-db groff-base"
+test="$build libcmocka-dev gzip gnuplot-nox poppler-utils valgrind clang libclang-rt-14-dev man-db groff-base jq libxml2-utils git"
 demo="$build valgrind gzip gnuplot-nox mawk"
 case $what in
 build) want=$build ;;

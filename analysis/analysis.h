@@ -16,6 +16,8 @@ enum col_type {
 	COL_STR, /* text; CSV-quoted when needed, JSON string */
 	COL_U64, /* unsigned integer */
 	COL_F64, /* real number: 6 decimals if exact, else 9 significant digits */
+	COL_NUM, /* text that is a number where it parses as one: printed as
+		  * given, a JSON number then (else a JSON string) */
 };
 
 struct col {
@@ -25,7 +27,7 @@ struct col {
 
 struct cell {
 	int set;      /* 0: empty cell (CSV nothing, JSON null) */
-	char *s;      /* COL_STR value, owned */
+	char *s;      /* COL_STR and COL_NUM value, owned */
 	uint64_t u;   /* COL_U64 value */
 	double f;     /* COL_F64 value */
 };
@@ -47,6 +49,7 @@ int table_col(const struct table *t, const char *name); /* index or -1 */
 void table_set_str(struct table *t, size_t row, const char *col, const char *v);
 void table_set_u64(struct table *t, size_t row, const char *col, uint64_t v);
 void table_set_f64(struct table *t, size_t row, const char *col, double v);
+void table_set_num(struct table *t, size_t row, const char *col, const char *v);
 /* Parse "table", "csv", "json"; -1 if unknown. */
 int report_format_parse(const char *s);
 int table_write(const struct table *t, FILE *f, enum report_format fmt);
@@ -73,8 +76,11 @@ extern const size_t result_ncols;
 
 #define RESULT_NO_WRITEBACKS 0x1u /* result_row flag: leave writebacks empty */
 
-/* Append one row for cfg/st; mode is "stream", "loaded" or "one-pass".
- * Returns the row index, so callers can fill columns of their own. */
+/* Append one row for cfg/st; mode is "stream", "loaded" or "one-pass";
+ * trace (a path or a --label) goes into the trace column normalised by
+ * result_trace_path().  trace_id is left empty: callers set it (see
+ * result_trace_id).  Returns the row index, so callers can fill columns of
+ * their own. */
 size_t result_row(struct table *t, const char *trace, const struct engine_config *cfg,
 		  const struct engine_stats *st, const char *mode, unsigned flags);
 
@@ -91,8 +97,16 @@ enum result_role {
 	RESULT_KEY,    /* identifies the configuration */
 	RESULT_METRIC, /* measured */
 	RESULT_INFO,   /* neither: ignored when matching and comparing */
+	RESULT_TRACE_ID, /* trace_id: identifies the trace instead of the trace
+			  * column where both rows have one */
 };
 enum result_role result_col_role(const char *name);
+/* path normalised lexically ("./a//b/../c" -> "a/c"; relative stays
+ * relative, "-" stays "-"); malloc'd */
+char *result_trace_path(const char *path);
+/* path's trace_ident() id into id, or "" for standard input ("-") or a file
+ * without an identity (a pipe, an unreadable file) */
+void result_trace_id(const char *path, char id[17]);
 
 /* ----------------------------------------------------------- curves (curve.c) */
 
@@ -173,6 +187,8 @@ int curve_opt(const struct loaded_trace *lt, const uint32_t *frames, size_t n,
 /* One whole `vmsim curve`: read the trace once, run, fill a results table. */
 struct curve_job {
 	const char *trace;               /* path, "-" for stdin */
+	const char *label;               /* the trace column; NULL: the path.
+					  * trace_id comes from the path */
 	const struct trace_format *fmt;  /* NULL: detect */
 	uint32_t page_shift;             /* log2 page size */
 	const char *policies;            /* comma list */

@@ -489,19 +489,32 @@ static int mrow_cmp(const void *a, const void *b)
 	return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
-/* The cells of in's row r for out's columns (one joined string), by role. */
+/* The cells of in's row r for out's columns (one joined string), by role.
+ * The trace is its trace_id where the row has one, else its normalised path
+ * (check.c says why), so rows made from two working directories join. */
 static char *mrow_join(const struct csv *in, size_t r, char **cols, size_t ncols,
 		       int want_metrics)
 {
+	const char *id = csv_cell(in, r, csv_col(in, "trace_id"));
 	struct strbuf b = { 0 };
 	size_t k;
 
 	for (k = 0; k < ncols; k++) {
 		enum result_role role = result_col_role(cols[k]);
+		const char *v = csv_cell(in, r, csv_col(in, cols[k]));
 
-		if (role == RESULT_INFO || (role == RESULT_METRIC && !want_metrics))
+		if (role == RESULT_INFO || role == RESULT_TRACE_ID ||
+		    (role == RESULT_METRIC && !want_metrics))
 			continue;
-		sb_puts(&b, csv_cell(in, r, csv_col(in, cols[k])));
+		if (strcmp(cols[k], "trace") == 0) {
+			char *p = *id ? NULL : result_trace_path(v);
+
+			sb_puts(&b, *id ? "#" : "@");
+			sb_puts(&b, *id ? id : p);
+			free(p);
+		} else {
+			sb_puts(&b, v);
+		}
 		sb_add(&b, "\x1f", 1);
 	}
 	return sb_take(&b);

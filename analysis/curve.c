@@ -1160,6 +1160,7 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	uint32_t *sizes = NULL;
 	char *memf = NULL;
 	size_t npols, nsizes, i;
+	char id[17];
 	int rc;
 
 	table_init(t, result_cols, result_ncols);
@@ -1176,6 +1177,7 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	sizes = NULL;
 	if (j->page_shift > 30)
 		return vm_fail(d, VM_ERR_USAGE, "page size must be at most 1 GiB");
+	result_trace_id(j->trace, id); /* before reading: the id of what is read */
 	rc = curve_load(j, &lt, d);
 	if (rc)
 		return rc;
@@ -1207,8 +1209,13 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 		rc = vm_fail(d, VM_ERR_IO, "interrupted");
 	if (rc)
 		goto out;
-	for (i = 0; i < npols * nsizes; i++)
-		result_row(t, j->trace, &pts[i].cfg, &pts[i].st, pts[i].mode, pts[i].flags);
+	for (i = 0; i < npols * nsizes; i++) {
+		size_t row = result_row(t, j->label ? j->label : j->trace, &pts[i].cfg,
+					&pts[i].st, pts[i].mode, pts[i].flags);
+
+		if (*id)
+			table_set_str(t, row, "trace_id", id);
+	}
 out:
 	if (rc) {
 		table_free(t);

@@ -74,6 +74,15 @@ void table_set_str(struct table *t, size_t row, const char *col, const char *v)
 	c->set = 1;
 }
 
+void table_set_num(struct table *t, size_t row, const char *col, const char *v)
+{
+	struct cell *c = table_cell(t, row, col, COL_NUM);
+
+	free(c->s);
+	c->s = xstrdup(v);
+	c->set = 1;
+}
+
 void table_set_u64(struct table *t, size_t row, const char *col, uint64_t v)
 {
 	struct cell *c = table_cell(t, row, col, COL_U64);
@@ -109,6 +118,7 @@ static const char *cell_text(const struct cell *c, enum col_type type,
 		return "";
 	switch (type) {
 	case COL_STR:
+	case COL_NUM:
 		return c->s;
 	case COL_U64:
 		snprintf(buf, n, "%llu", (unsigned long long)c->u);
@@ -266,6 +276,54 @@ static void write_csv(const struct table *t, FILE *f)
 	}
 }
 
+/* 1 if s is a number as JSON spells one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int json_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		while (*s >= '0' && *s <= '9')
+			s++;
+	else
+		return 0;
+	if (*s == '.') {
+		if (!(*++s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == 0;
+}
+
+/* A COL_NUM cell: as given when JSON spells it so, else the number it is
+ * ("+5", " 5", "0x10") in the shortest exact form, else (not a number) a string. */
+static void json_num_text(FILE *f, const char *s)
+{
+	char *end;
+	double v;
+
+	if (json_number(s)) {
+		fputs(s, f);
+		return;
+	}
+	v = strtod(s, &end);
+	if (end != s && *end == 0 && isfinite(v))
+		fprintf(f, "%.17g", v);
+	else
+		json_string(f, s);
+}
+
 static void write_json(const struct table *t, FILE *f)
 {
 	char buf[64];
@@ -283,6 +341,8 @@ static void write_json(const struct table *t, FILE *f)
 			fputs(": ", f);
 			if (!ce->set || (t->cols[c].type == COL_F64 && !isfinite(ce->f)))
 				fputs("null", f);
+			else if (t->cols[c].type == COL_NUM)
+				json_num_text(f, ce->s);
 			else if (t->cols[c].type == COL_STR)
 				json_string(f, ce->s);
 			else
@@ -291,6 +351,12 @@ static void write_json(const struct table *t, FILE *f)
 		fputs("}", f);
 	}
 	fputs(t->nrows ? "\n]\n" : "]\n", f);
+}
+
+/* left-aligned in the human table (COL_NUM too: a diff's values may be text) */
+static int is_text(enum col_type type)
+{
+	return type == COL_STR || type == COL_NUM;
 }
 
 static void write_human(const struct table *t, FILE *f)
@@ -323,9 +389,9 @@ static void write_human(const struct table *t, FILE *f)
 		}
 	}
 	for (c = 0; c < t->ncols; c++) {
-		if (t->cols[c].type == COL_STR && c + 1 < t->ncols)
+		if (is_text(t->cols[c].type) && c + 1 < t->ncols)
 			fprintf(f, "%-*s", (int)w[c], t->cols[c].name);
-		else if (t->cols[c].type == COL_STR)
+		else if (is_text(t->cols[c].type))
 			fputs(t->cols[c].name, f);
 		else
 			fprintf(f, "%*s", (int)w[c], t->cols[c].name);
@@ -337,9 +403,9 @@ static void write_human(const struct table *t, FILE *f)
 							    t->cols[c].type, buf, sizeof buf),
 						  &tmp);
 			/* text left-aligned, numbers right-aligned */
-			if (t->cols[c].type == COL_STR && c + 1 < t->ncols)
+			if (is_text(t->cols[c].type) && c + 1 < t->ncols)
 				fprintf(f, "%-*s", (int)w[c], s);
-			else if (t->cols[c].type == COL_STR)
+			else if (is_text(t->cols[c].type))
 				fputs(s, f); /* no trailing blanks */
 			else
 				fprintf(f, "%*s", (int)w[c], s);

@@ -18,6 +18,7 @@
  *   info    provenance that differs between equal runs: mode, version; and
  *           memory_bytes, which follows from frames and page_size
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -41,6 +42,7 @@ const struct col result_cols[] = {
 	{ "mode", COL_STR },
 	{ "version", COL_STR },
 	{ "memory_bytes", COL_U64 }, /* frames x page_size: compare page sizes by memory */
+	{ "trace_id", COL_STR }, /* appended: see trace_ident() */
 };
 const size_t result_ncols = sizeof result_cols / sizeof result_cols[0];
 
@@ -48,8 +50,10 @@ size_t result_row(struct table *t, const char *trace, const struct engine_config
 		  const struct engine_stats *st, const char *mode, unsigned flags)
 {
 	size_t r = table_add_row(t);
+	char *name = result_trace_path(trace);
 
-	table_set_str(t, r, "trace", trace);
+	table_set_str(t, r, "trace", name);
+	free(name);
 	table_set_str(t, r, "policy", cfg->policy->name);
 	table_set_u64(t, r, "frames", cfg->frames);
 	table_set_u64(t, r, "page_size", 1ull << cfg->page_shift);
@@ -101,6 +105,8 @@ enum result_role result_col_role(const char *name)
 	size_t n = strlen(name), k;
 	const char *const *s;
 
+	if (strcmp(name, "trace_id") == 0)
+		return RESULT_TRACE_ID;
 	if (in_list(result_info, name))
 		return RESULT_INFO;
 	if (in_list(result_metrics, name))
@@ -111,4 +117,92 @@ enum result_role result_col_role(const char *name)
 			return RESULT_METRIC;
 	}
 	return RESULT_KEY;
+}
+
+/*
+ * Which trace a row comes from: two columns, whose role is neither key nor
+ * metric but the trace's (RESULT_TRACE_ID for trace_id).
+ *
+ *   trace_id the trace's content identity (replay/traceid.c): where both of
+ *            two rows have one, it tells whether they come from the same
+ *            trace, and the trace column (a path, spelt as typed or as
+ *            labelled) is only shown; where either lacks one (an old file, a
+ *            trace read from standard input) the normalised trace path decides
+ *   trace    the path as given, normalised lexically: no "./", no "a/../",
+ *            no doubled slashes; relative paths stay relative (a results
+ *            file moves with its traces), absolute ones absolute.
+ *            "traces/m.vmt", "./traces/m.vmt" and "traces/x/../m.vmt" all
+ *            read "traces/m.vmt".  A symbolic link followed by ".." could make
+ *            the lexical form name another file; trace_id is what tells
+ *            traces apart.
+ *
+ * Lexical normalisation, component by component:
+ *
+ *   ""  and "."    dropped (doubled slashes, "./")
+ *   ".."           drops the component before it, unless that is ".." too
+ *                  or there is none (kept: "../x" stays) or the path is
+ *                  absolute and at the root ("/.." is "/")
+ *
+ * An empty result is ".", "-" (standard input) stays "-".
+ */
+char *result_trace_path(const char *path)
+{
+	size_t n = strlen(path), o = 0, *starts, ns = 0;
+	int abs = path[0] == '/';
+	const char *p = path, *e;
+	char *out;
+
+	if (strcmp(path, "-") == 0 || n == 0)
+		return xstrdup(path);
+	out = xmalloc(n + 2);
+	starts = xmalloc((n / 2 + 2) * sizeof *starts);
+	if (abs)
+		out[o++] = '/';
+	while (*p) {
+		size_t len;
+
+		e = strchr(p, '/');
+		len = e ? (size_t)(e - p) : strlen(p);
+		if ((len == 1 && p[0] == '.') || len == 0) {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (ns && !(o - starts[ns - 1] == 2 && out[starts[ns - 1]] == '.' &&
+				    out[starts[ns - 1] + 1] == '.')) {
+				o = starts[--ns];
+				if (o > (size_t)abs)
+					o--; /* the slash before it */
+			} else if (!abs) {
+				if (o > 0)
+					out[o++] = '/';
+				starts[ns++] = o;
+				out[o++] = '.';
+				out[o++] = '.';
+			}
+		} else {
+			if (o > (size_t)abs)
+				out[o++] = '/';
+			starts[ns++] = o;
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = 0;
+	free(starts);
+	return out;
+}
+
+void result_trace_id(const char *path, char id[17])
+{
+	struct trace_ident ti;
+	struct vm_diag d = { 0 };
+
+	id[0] = 0;
+	if (!path || strcmp(path, "-") == 0 || trace_ident(path, &ti, &d))
+		return;
+	memcpy(id, ti.id, sizeof ti.id);
 }

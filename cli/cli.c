@@ -146,12 +146,19 @@ int cli_opt_index(const struct opt *opts, const char *name, size_t len, char shr
 	return -1;
 }
 
+static const char **pos_store; /* the positional arguments of the parse */
+
 int cli_parse_args(struct args *a, const struct cmd *c, int argc, char **argv)
 {
 	int i, k, only_pos = 0;
 
 	memset(a, 0, sizeof *a);
 	a->cmd = c;
+	/* one parse per process: the array lives as long as it (a global
+	 * keeps it reachable, so leak checkers do not count it) */
+	free(pos_store);
+	pos_store = xcalloc((size_t)argc + 1, sizeof *pos_store);
+	a->pos = pos_store;
 	for (i = 0; i < argc; i++) {
 		const char *s = argv[i], *eq = NULL, *val = NULL;
 
@@ -161,8 +168,7 @@ int cli_parse_args(struct args *a, const struct cmd *c, int argc, char **argv)
 			return 0;
 		}
 		if (only_pos || s[0] != '-' || s[1] == 0) {
-			if (a->npos >= (int)(sizeof a->pos / sizeof a->pos[0]) ||
-			    a->npos >= c->max_pos)
+			if (a->npos >= c->max_pos)
 				return cli_usage("unexpected argument '%s'", s);
 			a->pos[a->npos++] = s;
 			continue;

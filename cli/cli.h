@@ -38,7 +38,7 @@ struct opt {
 struct args {
 	const struct cmd *cmd;  /* the subcommand */
 	const char *val[32];    /* per option: given value, "1" for flags, or NULL */
-	const char *pos[8];     /* positional arguments */
+	const char **pos;       /* positional arguments (as many as max_pos) */
 	int npos;               /* how many */
 	char **rest;            /* with cmd->command: the program and its arguments */
 	int nrest;              /* how many (0: no program given) */
@@ -68,6 +68,10 @@ struct cmd {
 #define OPT_OUTPUT \
 	{ "output", 'o', "FILE", "-", \
 	  "write results to FILE (atomically: complete or not at all); - is stdout", NULL }
+#define OPT_LABEL \
+	{ "label", 0, "NAME", NULL, \
+	  "the name in the trace column instead of the path; names a trace read " \
+	  "from - (which has no trace_id)", NULL }
 #define OPT_QUIET { "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL }
 #define OPT_MEM_LIMIT \
 	{ "mem-limit", 0, "SIZE", NULL, \

@@ -34,6 +34,7 @@ static const struct opt curve_opts[] = {
 	OPT_INPUT_FORMAT,
 	OPT_QUIET,
 	OPT_MEM_LIMIT,
+	OPT_LABEL,
 	OPT_HELP,
 	OPT_END,
 };
@@ -139,6 +140,7 @@ static int curve_cli_run(struct args *a)
 			return cli_usage("--opt-method '%s' is not auto, one-pass or per-size", m);
 	}
 	j.trace = a->pos[0];
+	j.label = cli_arg(a, "label");
 	j.policies = cli_arg(a, "policies");
 	j.frames = cli_arg(a, "frames");
 	j.memory = cli_arg(a, "memory");

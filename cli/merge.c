@@ -2,6 +2,7 @@
  * cli/merge.c - vmsim merge: join results files (batch cells run elsewhere).
  */
 #include <glob.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -103,10 +104,11 @@ const struct cmd merge_cmd = {
 		"from a directory or glob are taken in name order.  The columns are the union\n"
 		"of the inputs' (in order of first appearance; a column a file lacks is\n"
 		"empty in its rows), rows keep their order, and a row that repeats another\n"
-		"exactly (mode and version aside) is kept once.  Two rows with the same\n"
-		"configuration but different results are an error naming both files and lines.",
+		"exactly (mode and version aside) is kept once.  Rows match by trace_id,\n"
+		"or by the trace path normalised (./a is a) where a row has none.  Two rows with the same configuration but different results are an\n"
+		"error naming both files and lines.",
 	.opts = merge_opts,
 	.min_pos = 1,
-	.max_pos = 8,
+	.max_pos = INT_MAX, /* any number */
 	.run = merge_run,
 };

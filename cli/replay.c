@@ -23,6 +23,7 @@ static const struct opt replay_opts[] = {
 	OPT_INPUT_FORMAT,
 	{ "quiet", 'q', NULL, NULL, "no progress line on stderr", NULL },
 	OPT_MEM_LIMIT,
+	OPT_LABEL,
 	/* address translation (issue 3); any of these turns the model on */
 	{ "tlb", 0, "E:W[:P]", NULL,
 	  "unified L1 TLB: ENTRIES:WAYS[:POLICY], WAYS a number or full (64:4, 64:full:fifo)", NULL },
@@ -294,15 +295,25 @@ static int replay_xlate(struct args *a, const struct policy_ops *const *pols, in
 	struct vm_diag d = { 0 };
 	struct table t;
 	struct col *cols;
-	char name[1024] = "";
-	size_t r, used = 0;
-	int i, j, rc, loaded = need_future || np * nf > 1;
+	char name[1024] = "", ids[1024] = "", id[17];
+	size_t r, used = 0, idused = 0;
+	int i, j, rc, loaded = need_future || np * nf > 1, all_ids = 1;
 
 	if ((rc = xlate_options(a, cfg->page_shift, cfg->seed, &xc)))
 		return rc;
-	for (i = 0; i < a->npos; i++)
+	for (i = 0; i < a->npos; i++) {
+		char *p = result_trace_path(a->pos[i]);
+
 		used += (size_t)snprintf(name + used, used < sizeof name ? sizeof name - used : 0,
-					 "%s%s", i ? "+" : "", a->pos[i]);
+					 "%s%s", i ? "+" : "", p);
+		free(p);
+		result_trace_id(a->pos[i], id); /* several traces: their ids joined by + */
+		all_ids &= *id != 0;
+		idused += (size_t)snprintf(ids + idused, idused < sizeof ids ? sizeof ids - idused : 0,
+					   "%s%s", i ? "+" : "", id);
+	}
+	if (!all_ids || idused >= sizeof ids)
+		ids[0] = 0; /* one without an id: none for the row */
 	cols = xmalloc((result_ncols + XLATE_NCOLS) * sizeof *cols);
 	memcpy(cols, result_cols, result_ncols * sizeof *cols);
 	memcpy(cols + result_ncols, xlate_cols, sizeof xlate_cols);
@@ -333,7 +344,10 @@ static int replay_xlate(struct args *a, const struct policy_ops *const *pols, in
 			}
 			if (rc)
 				goto fail;
-			r = result_row(&t, name, cfg, &st, loaded ? "loaded" : "stream", 0);
+			r = result_row(&t, cli_arg(a, "label") ? cli_arg(a, "label") : name, cfg,
+				       &st, loaded ? "loaded" : "stream", 0);
+			if (*ids)
+				table_set_str(&t, r, "trace_id", ids);
 			xlate_cells(&t, r, &xc, &xst);
 		}
 	}
@@ -391,8 +405,9 @@ static int replay_run(struct args *a)
 	char *pol_s = NULL, *fr_s = NULL, *pol_v[64], *fr_v[256], names[128];
 	const struct policy_ops *pols[64];
 	uint32_t frames[256], shift;
+	size_t r;
 	const struct trace_format *fmt;
-	const char *path = a->pos[0];
+	const char *path = a->pos[0], *label = cli_arg(a, "label");
 	struct engine_config cfg = { 0 };
 	struct engine_stats st;
 	struct loaded_trace lt = { 0 };
@@ -400,6 +415,7 @@ static int replay_run(struct args *a)
 	struct table t;
 	enum report_format rf = REPORT_TABLE;
 	uint64_t v;
+	char id[17];
 	int np, nf, i, j, rc, need_future = 0, loaded;
 
 	if (!cli_arg(a, "policy"))
@@ -486,6 +502,7 @@ static int replay_run(struct args *a)
 		goto done;
 	}
 	loaded = need_future || np * nf > 1;
+	result_trace_id(path, id);
 	cli_progress_start(path, cli_flag(a, "quiet"));
 	if (loaded) {
 		rc = loaded_read_file(&lt, path, fmt, shift, cli_progress_refs, &d);
@@ -510,7 +527,10 @@ static int replay_run(struct args *a)
 				table_free(&t);
 				goto done;
 			}
-			result_row(&t, path, &cfg, &st, loaded ? "loaded" : "stream", 0);
+			r = result_row(&t, label ? label : path, &cfg, &st,
+				       loaded ? "loaded" : "stream", 0);
+			if (*id)
+				table_set_str(&t, r, "trace_id", id);
 		}
 	}
 	rc = cli_write_table(a, &t, rf);

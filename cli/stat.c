@@ -8,6 +8,7 @@
 
 static const struct opt stat_opts[] = {
 	OPT_PAGE_SIZE,
+	OPT_LABEL,
 	OPT_FORMAT,
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
@@ -36,6 +37,7 @@ static const struct col stat_cols[] = {
 	{ "max_addr", COL_STR },
 	{ "asids", COL_U64 },
 	{ "version", COL_STR }, /* the vmsim that counted (appended: no column moves) */
+	{ "trace_id", COL_STR }, /* see trace_ident() */
 };
 
 static int stat_run(struct args *a)
@@ -60,7 +62,16 @@ static int stat_run(struct args *a)
 		return cli_fail(&d);
 	table_init(&t, stat_cols, sizeof stat_cols / sizeof stat_cols[0]);
 	r = table_add_row(&t);
-	table_set_str(&t, r, "trace", a->pos[0]);
+	{
+		const char *label = cli_arg(a, "label");
+		char *name = result_trace_path(label ? label : a->pos[0]), id[17];
+
+		table_set_str(&t, r, "trace", name);
+		free(name);
+		result_trace_id(a->pos[0], id);
+		if (*id)
+			table_set_str(&t, r, "trace_id", id);
+	}
 	table_set_str(&t, r, "format", st.format);
 	table_set_u64(&t, r, "gzip", (uint64_t)st.gzip);
 	table_set_u64(&t, r, "refs", st.refs);

@@ -32,6 +32,7 @@ static const struct opt tlbcurve_opts[] = {
 	OPT_OUTPUT,
 	OPT_INPUT_FORMAT,
 	OPT_QUIET,
+	OPT_LABEL,
 	OPT_HELP,
 	OPT_END,
 };
@@ -56,6 +57,7 @@ static const struct col tlbcurve_cols[] = {
 	{ "mode", COL_STR },
 	{ "version", COL_STR },
 	{ "tlb_3c_reference", COL_STR },
+	{ "trace_id", COL_STR }, /* see trace_ident() */
 };
 
 /* append v to list[*n] if new; -1 when full */
@@ -156,7 +158,7 @@ static int tlbcurve_run(struct args *a)
 	enum tlb_ref3c ref3c;
 	uint64_t sets = 0, seed, e, w;
 	uint32_t shift;
-	char names[128], buf[32];
+	char names[128], buf[32], id[17] = "", *name = NULL;
 	const char *path = a->pos[0];
 	int rc;
 
@@ -237,6 +239,8 @@ static int tlbcurve_run(struct args *a)
 		goto fail;
 	rc = EXIT_FAILURE;
 	cli_progress_start(path, cli_flag(a, "quiet"));
+	result_trace_id(path, id);
+	name = result_trace_path(cli_arg(a, "label") ? cli_arg(a, "label") : path);
 	rc = xlate_source_open(&src, a->pos, 1, fmt, 0, &d);
 	if (!rc)
 		rc = xlate_tlb_curve(src, &xc, pts, np, cli_progress_refs, &d);
@@ -250,7 +254,9 @@ static int tlbcurve_run(struct args *a)
 		uint64_t refs = st->hits + st->misses;
 
 		r = table_add_row(&t);
-		table_set_str(&t, r, "trace", path);
+		table_set_str(&t, r, "trace", name);
+		if (*id)
+			table_set_str(&t, r, "trace_id", id);
 		table_set_str(&t, r, "policy", pol->name);
 		table_set_u64(&t, r, "entries", pts[i].tlb.entries);
 		table_set_u64(&t, r, "ways", pts[i].tlb.ways);
@@ -280,6 +286,7 @@ static int tlbcurve_run(struct args *a)
 fail:
 	rc = cli_fail(&d);
 out:
+	free(name);
 	free(pts);
 	return rc;
 }

@@ -463,6 +463,32 @@ hcase check-missing-column "a result without a column the baseline has" 1 \
 hcase check-duplicate-row "the same configuration twice" 1 \
 	'twice.csv:5 and line 6: the same configuration \(.*\) twice' -- \
 	"$VMSIM" check twice.csv --baseline base.csv
+# -- hostile trace names in check's JUnit and JSON: the name of a real trace
+# file (so it reaches the trace column as replay writes it) holding markup,
+# quotes, a tab, ESC, a newline and a byte that is not UTF-8.  The JUnit file
+# must be well-formed XML in valid UTF-8 (xmllint, iconv), the JSON well-formed
+# with the ASCII of the name intact (jq) and baseline/result as numbers.
+hname=$'h<&"\'\t\x1b[31m\n\xff.txt'
+printf '%s\n' 1 2 3 4 1 2 5 1 2 3 4 5 6 >"$hname"     # belady.txt and one more
+"$VMSIM" replay "$hname" -p lru,fifo -n 2,3 -s 1 -f csv -o hb.csv
+"$VMSIM" replay belady.txt -p lru,fifo -n 2,3 -s 1 -f csv | tail -n +2 >>hb.csv
+sed -E 's/,lru,2,1,13,([0-9]+),([0-9]+),/,lru,2,1,13,\1,99,/' hb.csv >hr.csv
+hcase check-hostile-names "a trace named with < & \" ' tab ESC newline and a non-UTF-8 byte (its replay beside belady.txt's), one value changed" 1 \
+	'^vmsim check: FAIL: 8 rows, 64 values compared: 1 changed, 1 beyond tolerance' \
+	'^\./(j\.xml|d\.json)$' -- \
+	"$VMSIM" check hr.csv --baseline hb.csv --junit j.xml -f json -o d.json
+if xmllint --noout j.xml 2>"$H/xmllint"; then ok; else bad "JUnit of hostile names is not well-formed: $(head -2 "$H/xmllint")"; fi
+if iconv -f UTF-8 -t UTF-8 j.xml >/dev/null 2>&1; then ok; else bad "JUnit of hostile names is not UTF-8"; fi
+check "JUnit classname of a hostile name" \
+	"$(grep -o 'classname="vmsim.check.h[^"]*"' j.xml | sort -u)" \
+	'classname="vmsim.check.h&lt;&amp;&quot;&apos;&#9;\x1b[31m&#10;\xff_txt"'
+check "JSON of hostile names parses, numbers stay numbers" \
+	"$(jq -r '.[0] | [(.row | startswith("trace=h<&\"'"'"'\t\u001b[31m\n")), (.baseline | type), (.result | type)] | @tsv' d.json 2>&1)" \
+	"$(printf 'true\tnumber\tnumber')"
+# The JSON's bytes that are not UTF-8 are report.c's (table_write) to escape;
+# once it does: iconv -f UTF-8 -t UTF-8 d.json must succeed here too.
+rm -f j.xml d.json "$hname" hb.csv hr.csv
+
 sed '2s/,9,/,8,/' base.csv >other.csv
 hcase merge-conflict "two files, one configuration, different results" 1 \
 	'base.csv:2 and other.csv:2: the same configuration \(.*\) with different results' -- \

@@ -50,7 +50,7 @@ check "loop unconfigured itlb" "$(csv_get loop.csv 1 itlb_hits)" ""
 check "loop unconfigured stlb" "$(csv_get loop.csv 1 stlb_misses)" ""
 check "loop tlb column" "$(csv_get loop.csv 1 tlb)" "4:full:lru"
 # the old columns keep their names and order; the new ones come after
-head -1 loop.csv | grep -q '^trace,policy,frames,page_size,refs,hits,faults,hit_rate,compulsory,evictions,writebacks,distinct_pages,seed,lfu_aging,mode,version,memory_bytes,asid,' \
+head -1 loop.csv | grep -qE '^trace,policy,frames,page_size,refs,hits,faults,hit_rate,compulsory,evictions,writebacks,distinct_pages,seed,lfu_aging,mode,version,([a-z_]+,)*asid,' \
 	&& ok || bad "replay header: $(head -1 loop.csv | cut -c1-200)"
 for c in tlb_hits tlb_misses itlb_hits itlb_misses dtlb_hits dtlb_misses stlb_hits stlb_misses \
 	walks walk_refs pt_pages pt_bytes avg_access_ns; do
@@ -58,7 +58,7 @@ for c in tlb_hits tlb_misses itlb_hits itlb_misses dtlb_hits dtlb_misses stlb_hi
 done
 # a plain replay is unchanged: no translation columns
 expect_ok "plain replay" "$VMSIM" replay loop10.txt -p lru -n 4 -s 16 -f csv
-check "plain header" "$(head -1 "$T/out" | sed 's/.*,//')" "memory_bytes"
+check "plain header" "$(head -1 "$T/out" | tr , '\n' | grep -cx -e asid -e tlb)" "0"
 
 # 32-bit x86: 4 KiB pages, two levels of 10 bits, 4-byte entries: a single
 # page needs the directory and one table (8 KiB); the linear table is 4 MiB

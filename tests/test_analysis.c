@@ -279,6 +279,7 @@ static void test_roles(void **state)
 	assert_int_equal(result_col_role("walks"), RESULT_METRIC);
 	assert_int_equal(result_col_role("mode"), RESULT_INFO);
 	assert_int_equal(result_col_role("version"), RESULT_INFO);
+	assert_int_equal(result_col_role("trace_id"), RESULT_TRACE_ID);
 	/* the shared schema: every column has a role, its metrics are metrics */
 	assert_int_equal(result_col_role(result_cols[0].name), RESULT_KEY);
 	assert_string_equal(result_cols[6].name, "faults");
@@ -452,7 +453,8 @@ static void test_check_junit(void **state)
 	x = slurp(path);
 	assert_non_null(strstr(x, "<?xml version=\"1.0\""));
 	assert_non_null(strstr(x, "<testsuites name=\"vmsim check\" tests=\"2\" failures=\"1\""));
-	assert_non_null(strstr(x, "classname=\"vmsim.check.x&lt;&amp;&gt;.vmt\" "
+	/* the file name's dot is no package separator */
+	assert_non_null(strstr(x, "classname=\"vmsim.check.x&lt;&amp;&gt;_vmt\" "
 				  "name=\"frames=4\"/>"));
 	assert_non_null(strstr(x, "<failure type=\"regression\" message=\"faults 5 -&gt; 6 "
 				  "(+20%)"));

@@ -280,6 +280,23 @@ static char *control_free_title(const char *label)
 	return t;
 }
 
+/* how many distinct traces have a finished cell */
+static size_t ntraces_drawn(const struct batch_cell *cells, size_t n)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!cells[i].done)
+			continue;
+		for (j = 0; j < i; j++)
+			if (cells[j].done && strcmp(cells[j].label, cells[i].label) == 0)
+				break;
+		if (j == i)
+			k++;
+	}
+	return k;
+}
+
 int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, size_t n,
 		 const char *dir, int results, int render, struct vm_diag *d)
 {
@@ -323,6 +340,48 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 		sb_printf(&b, "%s/figures", dir);
 		if ((rc = batch_mkdir_p(b.s, d)))
 			goto out;
+		/* several traces: first an overview, one panel per trace with
+		 * shared axes (plot's facets), then one figure per trace */
+		stems = xrealloc(stems, (nstems + 1) * sizeof *stems);
+		stems[nstems++] = xstrdup("overview");
+		if (ntraces_drawn(cells, n) > 1) {
+			char *fig = xstrdup(s->figures), *tok, *save = NULL;
+
+			for (tok = strtok_r(fig, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				char *fmts = xstrdup(s->figure_format), *fmt, *save2 = NULL;
+
+				tok = batch_trim(tok);
+				for (fmt = strtok_r(fmts, ",", &save2); fmt;
+				     fmt = strtok_r(NULL, ",", &save2)) {
+					struct plot_opts po = { 0 };
+					struct strbuf fn = { 0 }, fp = { 0 };
+
+					fmt = batch_trim(fmt);
+					sb_printf(&fn, "overview-%s.%s", tok, fmt);
+					sb_printf(&fp, "%s/figures/%s", dir, fn.s);
+					po.metric = tok;
+					po.facet = "trace";
+					po.log_x = s->log_x;
+					po.log_y = s->log_y;
+					po.render = render;
+					rc = plot_write(&merged, &po, fp.s, d);
+					free(fp.s);
+					if (rc) {
+						free(fn.s);
+						free(fmts);
+						free(fig);
+						goto out;
+					}
+					fig_names = xrealloc(fig_names, (nfig + 1) * sizeof *fig_names);
+					fig_traces = xrealloc(fig_traces,
+							      (nfig + 1) * sizeof *fig_traces);
+					fig_names[nfig] = sb_take(&fn);
+					fig_traces[nfig++] = (char *)"All traces";
+				}
+				free(fmts);
+			}
+			free(fig);
+		}
 		for (i = 0; i < n; i++) {
 			char *fig = xstrdup(s->figures), *tok, *save = NULL, *stem;
 			size_t k;

@@ -470,7 +470,8 @@ int batch_plan_some(const struct batch_spec *s, const char *dir, const struct ba
 					c->group = g;
 					c->index = n;
 					c->trace = xstrdup(gl.gl_pathv[i]);
-					c->label = xstrdup(label);
+					/* as the rows will name it (result_trace_path) */
+					c->label = result_trace_path(label);
 					c->page_shift = shifts[pi];
 					if (first && (n < first || n > last))
 						continue; /* not asked for: no identity, no name */

@@ -35,16 +35,12 @@ int batch_run_cell(const struct batch_cell *c, unsigned threads, atomic_int *sto
 	j.lfu_aging = c->group->lfu_aging;
 	j.threads = threads ? threads : 1;
 	j.stop = stop;
+	/* the rows name the trace as the spec does, whatever the cwd; the
+	 * trace_id column still comes from the file opened */
+	j.label = c->label;
 	rc = curve_job_run(&j, &t, d);
 	if (rc)
 		return rc;
-	/* the rows name the trace as the spec does, whatever the cwd */
-	{
-		size_t r;
-
-		for (r = 0; r < t.nrows; r++)
-			table_set_str(&t, r, "trace", c->label);
-	}
 	rc = outfile_open(&of, c->out, d);
 	if (!rc) {
 		if (table_write(&t, of.f, REPORT_CSV)) {

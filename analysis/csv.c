@@ -490,8 +490,10 @@ static int mrow_cmp(const void *a, const void *b)
 }
 
 /* The cells of in's row r for out's columns (one joined string), by role.
- * The trace is its trace_id where the row has one, else its normalised path
- * (check.c says why), so rows made from two working directories join. */
+ * The trace is its normalised path and its trace_id where the row has one:
+ * two spellings of one path join, and copies of one trace under two names
+ * (a batch over duplicated files) stay two traces, never merged into one.
+ * check.c matches by the id alone, across names, on purpose. */
 static char *mrow_join(const struct csv *in, size_t r, char **cols, size_t ncols,
 		       int want_metrics)
 {
@@ -507,10 +509,12 @@ static char *mrow_join(const struct csv *in, size_t r, char **cols, size_t ncols
 		    (role == RESULT_METRIC && !want_metrics))
 			continue;
 		if (strcmp(cols[k], "trace") == 0) {
-			char *p = *id ? NULL : result_trace_path(v);
+			char *p = result_trace_path(v);
 
-			sb_puts(&b, *id ? "#" : "@");
-			sb_puts(&b, *id ? id : p);
+			sb_puts(&b, "#");
+			sb_puts(&b, id);
+			sb_puts(&b, "@");
+			sb_puts(&b, p);
 			free(p);
 		} else {
 			sb_puts(&b, v);

@@ -57,6 +57,15 @@ for f in belady-hit-rate belady-faults rand-hit-rate rand-faults; do
 	grep -q "set logscale y" bout/figures/$f.gp && ok || bad "log-y = yes: $f.gp has no log y axis"
 	grep -q "figures/$f.svg" bout/index.md && ok || bad "index.md does not show $f"
 done
+# two traces: an overview first, one panel per trace (plot's --facet trace)
+for m in hit-rate faults; do
+	for x in svg pdf; do
+		[ -s bout/figures/overview-$m.$x ] && ok || bad "overview-$m.$x missing"
+	done
+	grep -q "set multiplot" bout/figures/overview-$m.gp && ok || bad "overview-$m.gp is not faceted"
+	check "overview-$m panels" "$(grep -c '^plot ' bout/figures/overview-$m.gp)" 2
+done
+grep -q "figures/overview-faults.svg" bout/index.md && ok || bad "index.md does not show the overview"
 # the rows name the trace as the spec does (relative to it), whatever the cwd
 check "trace column" "$(csv_get bout/results.csv 1 trace)" tr/belady.txt
 grep -q '^| tr/rand\\.txt | main | 1 | 6 | \*\*' bout/index.md && ok || bad "index.md best-policy row: $(grep rand bout/index.md | head -2)"

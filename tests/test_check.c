@@ -176,17 +176,19 @@ static void test_merge_trace_id(void **state)
 	struct csv in[2], out;
 
 	(void)state;
-	/* one trace, run from two folders: the rows are one */
+	/* two spellings of one path join; the same content under two names
+	 * stays two traces (copies in a batch must not lose a name's rows) */
 	parse_ok(&in[0], "trace,policy,frames,faults,trace_id\ntraces/t.vmt,lru,4,10,00aa\n");
-	parse_ok(&in[1], "trace,policy,frames,faults,trace_id\n../traces/t.vmt,lru,4,10,00aa\n"
-			 "./traces/u.vmt,lru,4,3,\n");
+	parse_ok(&in[1], "trace,policy,frames,faults,trace_id\n./traces/t.vmt,lru,4,10,00aa\n"
+			 "copy/t.vmt,lru,4,10,00aa\n./traces/u.vmt,lru,4,3,\n");
 	assert_int_equal(csv_merge(&out, in, 2, &d), 0);
-	assert_int_equal(out.nrows, 2);
+	assert_int_equal(out.nrows, 3);
 	assert_string_equal(csv_cell(&out, 0, 0), "traces/t.vmt");
+	assert_string_equal(csv_cell(&out, 1, 0), "copy/t.vmt");
 	csv_free(&out);
 	csv_free(&in[1]);
-	/* one id, other results: a conflict */
-	parse_ok(&in[1], "trace,policy,frames,faults,trace_id\nx/t.vmt,lru,4,11,00aa\n");
+	/* one path and id, other results: a conflict */
+	parse_ok(&in[1], "trace,policy,frames,faults,trace_id\n./traces/t.vmt,lru,4,11,00aa\n");
 	assert_int_equal(csv_merge(&out, in, 2, &d), VM_ERR_FORMAT);
 	assert_non_null(strstr(d.msg, "different results"));
 	csv_free(&in[1]);

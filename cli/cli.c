@@ -154,6 +154,12 @@ int cli_parse_args(struct args *a, const struct cmd *c, int argc, char **argv)
 
 	memset(a, 0, sizeof *a);
 	a->cmd = c;
+	for (k = 0; c->opts[k].name; k++)
+		if (k + 1 >= CLI_MAX_OPTS) {
+			fprintf(stderr, "vmsim %s: more than %d options in its table; raise "
+				"CLI_MAX_OPTS in cli/cli.h\n", c->name, CLI_MAX_OPTS - 1);
+			return 1;
+		}
 	/* one parse per process: the array lives as long as it (a global
 	 * keeps it reachable, so leak checkers do not count it) */
 	free(pos_store);

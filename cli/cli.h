@@ -35,9 +35,11 @@ struct opt {
 	const char *(*choices)(char *buf, size_t n);
 };
 
+#define CLI_MAX_OPTS 64         /* options in one command's table */
+
 struct args {
 	const struct cmd *cmd;  /* the subcommand */
-	const char *val[32];    /* per option: given value, "1" for flags, or NULL */
+	const char *val[CLI_MAX_OPTS]; /* per option: given value, "1" for flags, or NULL */
 	const char **pos;       /* positional arguments (as many as max_pos) */
 	int npos;               /* how many */
 	char **rest;            /* with cmd->command: the program and its arguments */

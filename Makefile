@@ -159,7 +159,8 @@ MAN1       := $(BUILD)/vmsim.1
 COMPLETION := $(BUILD)/vmsim.bash
 STATIC_BIN := $(BUILD)/vmsim-static
 INSTALLED   = $(DESTDIR)$(BINDIR)/vmsim $(DESTDIR)$(MANDIR)/man1/vmsim.1 \
-              $(DESTDIR)$(COMPDIR)/vmsim $(DESTDIR)$(DOCDIR)/README.md
+              $(DESTDIR)$(COMPDIR)/vmsim $(DESTDIR)$(DOCDIR)/README.md \
+              $(DESTDIR)$(DOCDIR)/LICENSE
 .PHONY: uninstall static man completion
 man: $(MAN1)
 completion: $(COMPLETION)
@@ -174,6 +175,7 @@ install: $(BIN) $(MAN1) $(COMPLETION)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/vmsim.1
 	install -m 644 $(COMPLETION) $(DESTDIR)$(COMPDIR)/vmsim
 	install -m 644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m 644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE
 
 # exactly what install wrote, and vmsim's own doc folder if it is empty now
 uninstall:

@@ -297,20 +297,20 @@ int plot_run_gnuplot(const char *prog, const char *gp, const char *dat, const ch
 	char *tmp, *cmd, *gparg = NULL, *argv[5], buf[4096];
 	int pfd[2], fd, status = 0, rc = 0;
 	struct stat sb;
-	size_t n;
 	pid_t pid;
 	ssize_t got;
 
-	n = strlen(out) + sizeof ".tmp.XXXXXX";
-	tmp = xmalloc(n);
-	snprintf(tmp, n, "%s.tmp.XXXXXX", out);
-	fd = mkstemp(tmp);
+	/* OUT.tmp.PID.HOST.XXXXXX, registered before any signal can leave it
+	 * behind (a signal while gnuplot draws removes it); a SIGKILLed run's
+	 * leftovers of that pattern are swept first */
+	vm_temp_sweep(out);
+	tmp = vm_temp_template(out);
+	fd = vm_temp_create(tmp);
 	if (fd < 0) {
 		rc = vm_fail(d, VM_ERR_IO, "%s: cannot create: %s", out, strerror(errno));
 		free(tmp);
 		return rc;
 	}
-	vm_temp_register(tmp); /* a signal while gnuplot draws must not leave it */
 	fchmod(fd, 0644); /* an ordinary file, like every other vmsim output */
 	close(fd);
 	/* the names as gnuplot strings: no byte of them is read as code */

@@ -196,7 +196,7 @@ for f in usr/bin/other usr/share/man/man1/other.1 usr/share/bash-completion/comp
 expect_ok "make install" mk install DESTDIR="$D" PREFIX=/usr
 (cd "$D" && find . | sort) >after.txt
 check "make install adds exactly these" "$(comm -13 before.txt after.txt | tr '\n' ' ')" \
-	"./usr/bin/vmsim ./usr/share/bash-completion/completions/vmsim ./usr/share/doc/vmsim ./usr/share/doc/vmsim/README.md ./usr/share/man/man1/vmsim.1 "
+	"./usr/bin/vmsim ./usr/share/bash-completion/completions/vmsim ./usr/share/doc/vmsim ./usr/share/doc/vmsim/LICENSE ./usr/share/doc/vmsim/README.md ./usr/share/man/man1/vmsim.1 "
 [ -x "$D/usr/bin/vmsim" ] && ok || bad "installed vmsim is not executable"
 cmp -s "$D/usr/share/doc/vmsim/README.md" "$ROOT/README.md" && ok || bad "installed README differs"
 check "installed binary runs" "$("$D/usr/bin/vmsim" -V)" "$("$VMSIM" --version)"
@@ -261,7 +261,7 @@ check "uninstall keeps other files" "$(cat "$D/usr/bin/other")" "other"
 E=$T/empty
 expect_ok "make install, empty DESTDIR" mk install DESTDIR="$E" PREFIX=/opt/vmsim
 check "installed into PREFIX" "$(cd "$E" && find . -type f | sort | tr '\n' ' ')" \
-	"./opt/vmsim/bin/vmsim ./opt/vmsim/share/bash-completion/completions/vmsim ./opt/vmsim/share/doc/vmsim/README.md ./opt/vmsim/share/man/man1/vmsim.1 "
+	"./opt/vmsim/bin/vmsim ./opt/vmsim/share/bash-completion/completions/vmsim ./opt/vmsim/share/doc/vmsim/LICENSE ./opt/vmsim/share/doc/vmsim/README.md ./opt/vmsim/share/man/man1/vmsim.1 "
 expect_ok "make uninstall, empty DESTDIR" mk uninstall DESTDIR="$E" PREFIX=/opt/vmsim
 check "uninstall leaves no file" "$(cd "$E" && find . ! -type d)" ""
 

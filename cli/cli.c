@@ -124,7 +124,8 @@ static void print_opts(FILE *f, const struct opt *o)
 
 void cli_print_cmd_help(FILE *f, const struct cmd *c)
 {
-	fprintf(f, "usage: vmsim %s %s\n\n%s.\n", c->name, c->usage, c->summary);
+	fprintf(f, "usage: vmsim %s%s%s\n\n%s.\n", c->name, *c->usage ? " " : "", c->usage,
+		c->summary);
 	if (c->details)
 		fprintf(f, "\n%s\n", c->details);
 	fprintf(f, "\noptions:\n");

@@ -7,7 +7,7 @@
 #include "cli.h"
 
 static const struct opt convert_opts[] = {
-	{ "output", 'o', "FILE", NULL, "the converted trace (required); - is stdout", NULL },
+	{ "output", 'o', "FILE", NULL, "the converted trace (required); - is stdout, with --to", NULL },
 	{ "to", 't', "FMT", "auto",
 	  "output format; auto picks it from FILE's extension:", cli_writable_choices },
 	{ "gzip", 'z', NULL, NULL,

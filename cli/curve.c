@@ -27,7 +27,8 @@ static const struct opt curve_opts[] = {
 	  "threads; 0 = one per CPU available; more than that is capped with a note", NULL },
 	{ "opt-method", 0, "M", "auto",
 	  "OPT's curve: one-pass (priority stack), per-size (one replay per size, with "
-	  "writebacks) or auto (one-pass while the largest size <= 64 x the number of sizes)",
+	  "writebacks) or auto (one-pass while min(largest size, distinct pages) <= 64 x the "
+	  "number of sizes)",
 	  NULL },
 	OPT_FORMAT,
 	OPT_OUTPUT,

@@ -544,7 +544,7 @@ done:
 
 const struct cmd replay_cmd = {
 	.name = "replay",
-	.usage = "TRACE --policy P --frames N [options]",
+	.usage = "TRACE [TRACE...] --policy P --frames N [options]",
 	.summary = "replay a trace through physical memory with a replacement policy",
 	.details = "One row per (policy, frames).  A single streaming policy at a single size\n"
 		"reads the trace as a stream (memory bounded by its distinct pages); several\n"

@@ -1,0 +1,276 @@
+#!/bin/sh
+# tests/cluster/run.sh - `make test-cluster`: vmsim batch plans run for real, through a
+# private single-node Slurm (munged, slurmctld, slurmd on this machine) and through GNU
+# Parallel, with and without a shared disk, each checked against a local `vmsim batch`.
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Needs root (CI is): it installs what is missing with `./deps.sh cluster`, starts the
+# daemons from tests/cluster/daemons.sh in its scratch folder, and stops them by PID on
+# any exit.  It ends with the per-cell cost of each engine, measured here (no test
+# depends on a time; tests/cluster/README.md has the figures of a run).
+#
+# What it checks:
+#   slurm     `--plan=slurm` one cell a task: the script prints the array's id then the
+#             join's; both complete; DIR/results.csv equals the local one byte for byte
+#   bundle    `--bundle 4`: 6 cells in 2 tasks; same results
+#   chunks    MaxArraySize=5 and 12 cells: more than one array, no cell lost
+#   failure   a corrupt trace: its task fails, the join never runs; `--join` exits 1
+#             naming the cell
+#   parallel  `--plan=parallel` through GNU Parallel on the shared disk, then `--join`
+#   no-share  the same through ssh to 127.0.0.1, the jobs running in a worker folder
+#             that starts empty: vmsim, the spec and the traces go there as --basefile,
+#             each cell's CSV comes back with --return
+#
+# VMSIM is the vmsim binary (make passes it), TRACES the shipped traces.  A vmsim whose
+# `batch` has no --cell is tried through tests/cluster/standin.sh, which says so; so does
+# CLUSTER_STANDIN=1.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+"$top/deps.sh" cluster || exit 1
+VMSIM=${VMSIM:-$top/build/vmsim}
+TRACES=${TRACES:-$top/traces}
+export VMSIM
+. "$here/../lib.sh"
+. "$here/daemons.sh"
+trap 'cluster_stop; rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM HUP
+PARALLEL_HOME=$T/parallel-home
+export PARALLEL_HOME
+mkdir -p "$PARALLEL_HOME"
+
+if [ -z "${CLUSTER_STANDIN:-}" ] && "$VMSIM" batch --help 2>&1 | grep -q -- '--cell'; then
+	batch() { "$VMSIM" batch "$@"; }
+	remote_batch="./vmsim batch" remote_vmsim=./vmsim
+else
+	echo "NOTE: '$VMSIM batch' has no --cell: testing the harness with tests/cluster/standin.sh"
+	batch() { "$here/standin.sh" "$@"; }
+	remote_batch=./standin.sh remote_vmsim=./standin.sh
+fi
+
+# now: seconds since the epoch, to the nanosecond
+now() { date +%s.%N; }
+# per_cell START END CELLS: (END - START) / CELLS in seconds, 3 decimals
+per_cell() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.3f", (b - a) / n }'; }
+
+# job_states ID: "STATE REASON EXIT" for each record of job ID (array tasks: one each)
+job_states() {
+	scontrol -o show job "$1" 2>/dev/null |
+		sed -n 's/.*JobState=\([^ ]*\) Reason=\([^ ]*\).* ExitCode=\([^ ]*\).*/\1 \2 \3/p'
+}
+
+# wait_job ID: until job ID is over; sets $state (COMPLETED, FAILED, ...,
+# NEVER when it waits on a dependency that failed, HUNG past the guard)
+wait_job() {
+	local n=3000 s
+	state=HUNG
+	while [ "$n" -gt 0 ]; do
+		s=$(job_states "$1" | head -1)
+		case $s in
+		"PENDING DependencyNeverSatisfied"*) state=NEVER; return ;;
+		PENDING* | RUNNING* | CONFIGURING* | COMPLETING* | "") ;;
+		*) state=${s%% *}; return ;;
+		esac
+		sleep 0.2
+		n=$((n - 1))
+	done
+	echo "cluster: job $1 not over after 10 minutes: $s" >&2
+}
+
+# submit NAME SPEC DIR PLAN-OPTIONS...: plan for Slurm, run the script, wait for the
+# join; sets $ids (the ids printed), $join, $state (the join's), $t0 and $t1
+submit() {
+	local name=$1 spec=$2 dir=$3
+	shift 3
+	ids= join= state=
+	t0=$(now)
+	if ! batch "$spec" -o "$dir" --plan=slurm --log-dir "$T/logs/$name" "$@" \
+		>"$T/$name.submit.sh" 2>"$T/err"; then
+		bad "$name: --plan=slurm: $(head -3 "$T/err")"
+		return 1
+	fi
+	if ! sh "$T/$name.submit.sh" >"$T/$name.ids" 2>"$T/err"; then
+		bad "$name: the submit script failed: $(head -3 "$T/err")"
+		return 1
+	fi
+	ids=$(sed 's/;.*//' "$T/$name.ids")
+	join=$(echo "$ids" | tail -1)
+	case $join in
+	*[!0-9]* | "") bad "$name: the submit script printed '$join' as the join's id"; return 1 ;;
+	esac
+	wait_job "$join"
+	t1=$(now)
+}
+
+# same_results NAME DIR: DIR/results.csv is byte for byte the local one
+same_results() {
+	if [ ! -f "$2/results.csv" ]; then
+		bad "$1: no $2/results.csv"
+	elif cmp -s "$2/results.csv" "$T/exp/local/results.csv"; then
+		ok
+	else
+		bad "$1: results.csv differs from a local batch:"
+		diff "$T/exp/local/results.csv" "$2/results.csv" | head -6
+	fi
+}
+
+# array_tasks IDS: how many array tasks the array jobs among IDS had, and how many
+# did not complete (as "N BAD")
+array_tasks() {
+	local id all=0 notok=0
+	for id in $(echo "$1" | sed '$d'); do
+		job_states "$id" >"$T/states"
+		all=$((all + $(wc -l <"$T/states")))
+		notok=$((notok + $(grep -vc '^COMPLETED None 0:0' "$T/states")))
+	done
+	echo "$all $notok"
+}
+
+# -------------------------------------------------------------- the experiments
+mkdir -p "$T/exp/traces" && cd "$T/exp" || exit 1
+for t in matmul-blocked sort-merge sort-heap hashtab matmul compress; do
+	cp "$TRACES/$t.vmt" traces/ || exit 1
+done
+cp "$VMSIM" vmsim
+cp "$here/standin.sh" standin.sh
+# 3 traces x 2 page sizes = 6 cells
+cat >six.ini <<'EOF'
+traces = traces/matmul-blocked.vmt traces/sort-merge.vmt traces/sort-heap.vmt
+policies = lru, fifo, clock
+frames = 8:128:x2
+page-sizes = 4K, 16K
+figures = none
+EOF
+# 6 traces x 2 page sizes = 12 cells, for the chunked arrays
+sed 's#^traces = .*#traces = traces/*.vmt#' six.ini >twelve.ini
+# 6 traces x 4 page sizes = 24 small cells, for the overhead
+cat >many.ini <<'EOF'
+traces = traces/*.vmt
+policies = lru
+frames = 16
+page-sizes = 4K, 8K, 16K, 64K
+figures = none
+EOF
+printf 'traces = traces/matmul-blocked.vmt bad/corrupt.vmt\npolicies = lru\nframes = 16\nfigures = none\n' >bad.ini
+mkdir -p bad && head -c 4000 traces/sort-merge.vmt >bad/corrupt.vmt
+
+# the local reference for each spec
+for s in six twelve many; do
+	t0=$(now)
+	expect_ok "local batch $s" "$VMSIM" batch $s.ini -o local-$s -j 2 --quiet
+	t1=$(now)
+	eval "cost_local_$s=\$(per_cell $t0 $t1 \$(ls local-$s/cells | wc -l))"
+done
+mv local-six local
+
+# ------------------------------------------------------------------------ Slurm
+# munged wants every folder above its socket searchable by all
+chmod 711 "$T"
+if ! cluster_start "$T/cluster"; then
+	bad "slurm: the daemons did not start (logs above)"
+	finish
+	exit
+fi
+ok
+
+submit slurm six.ini slurm
+check "slurm: join job" "$state" COMPLETED
+check "slurm: ids printed (array, join)" "$(echo "$ids" | wc -l)" 2
+check "slurm: array tasks, not completed" "$(array_tasks "$ids")" "6 0"
+same_results slurm slurm
+
+submit bundle six.ini bundle --bundle 4
+check "bundle: join job" "$state" COMPLETED
+check "bundle: array tasks, not completed" "$(array_tasks "$ids")" "2 0"
+same_results bundle bundle
+
+if cluster_config MaxArraySize=5; then ok; else bad "chunks: could not set MaxArraySize=5"; fi
+submit chunks twelve.ini chunks
+check "chunks: join job" "$state" COMPLETED
+narrays=$(($(echo "$ids" | wc -l) - 1))
+if [ "$narrays" -ge 2 ]; then ok; else bad "chunks: 12 cells under MaxArraySize=5 in $narrays array"; fi
+tasks=$(array_tasks "$ids")
+check "chunks: tasks not completed" "${tasks#* }" 0
+check "chunks: cells" "$(ls chunks/cells/*.csv 2>/dev/null | wc -l)" 12
+mv local local-six && mv local-twelve local
+same_results chunks chunks
+mv local local-twelve && mv local-six local
+cluster_config MaxArraySize=1001 || bad "could not set MaxArraySize back"
+
+# a corrupt trace: the array reports the failure, the join never runs
+submit failure bad.ini failure
+check "failure: join job" "$state" NEVER
+tasks=$(array_tasks "$ids")
+check "failure: tasks not completed" "${tasks#* }" 1
+[ "$state" = NEVER ] && scancel "$join"
+expect_fail "failure: --join names the cell" 1 corrupt batch bad.ini -o failure --join
+if [ -f failure/results.csv ]; then bad "failure: --join wrote results.csv"; else ok; fi
+
+# ----------------------------------------------------------------- GNU Parallel
+batch six.ini -o parallel --plan=parallel >parallel.jobs 2>"$T/err" || bad "parallel: --plan=parallel: $(head -3 "$T/err")"
+check "parallel: job lines" "$(wc -l <parallel.jobs)" 6
+expect_ok "parallel: run" parallel --will-cite --halt now,fail=1 --jobs 2 <parallel.jobs
+expect_ok "parallel: join" batch six.ini -o parallel --join
+same_results parallel parallel
+
+# no shared disk: the worker's folder starts empty; everything goes by rsync over ssh
+if ssh_start "$T/cluster"; then
+	ok
+	mkdir -p "$T/worker"
+	batch six.ini -o noshare --plan=parallel --vmsim "$remote_vmsim" >noshare.jobs 2>"$T/err" ||
+		bad "no-share: --plan=parallel --vmsim: $(head -3 "$T/err")"
+	if grep -q "$T" noshare.jobs; then
+		bad "no-share: the job lines name local absolute paths: $(head -1 noshare.jobs)"
+	fi
+	set --
+	for f in ${remote_vmsim#./} vmsim six.ini traces/matmul-blocked.vmt traces/sort-merge.vmt \
+		traces/sort-heap.vmt; do
+		set -- "$@" --basefile "$f"
+	done
+	expect_ok "no-share: parallel over ssh" parallel --will-cite --halt now,fail=1 \
+		--ssh "$SSH_CMD" --sshlogin 2/root@127.0.0.1 --workdir "$T/worker" "$@" \
+		--return noshare/cells <noshare.jobs
+	check "no-share: cells back" "$(ls noshare/cells/*.csv 2>/dev/null | wc -l)" 6
+	# computed there, not here (the job lines name no local path)
+	check "no-share: cells on the worker" "$(ls "$T/worker/noshare/cells/"*.csv 2>/dev/null | wc -l)" 6
+	expect_ok "no-share: join" batch six.ini -o noshare --join
+	same_results no-share noshare
+else
+	bad "no-share: sshd on 127.0.0.1 did not start (log above)"
+fi
+
+# ------------------------------------------------- per-cell cost of each engine
+# 24 small cells; every engine may use both CPUs of this machine (local -j 2,
+# parallel --jobs 2, a 2-CPU Slurm node); cost = wall time / cells, from the plan
+# to the joined results.csv
+n=$(ls local-many/cells | wc -l)
+t0=$(now)
+batch many.ini -o par-many --plan=parallel >many.jobs &&
+	parallel --will-cite --jobs 2 <many.jobs && batch many.ini -o par-many --join
+t1=$(now)
+cost_parallel=$(per_cell $t0 $t1 "$n")
+mv local local-six && mv local-many local
+same_results "cost: parallel" par-many
+submit slurm-many many.ini slurm-many
+check "cost: slurm join" "$state" COMPLETED
+cost_slurm1=$(per_cell $t0 $t1 "$n")
+same_results "cost: slurm" slurm-many
+submit slurm-many10 many.ini slurm-many10 --bundle 10
+check "cost: slurm --bundle 10 join" "$state" COMPLETED
+cost_slurm10=$(per_cell $t0 $t1 "$n")
+same_results "cost: slurm --bundle 10" slurm-many10
+mv local local-many && mv local-six local
+
+echo "per-cell cost over $n cells (seconds; wall time / cells, 2 CPUs):"
+printf '  %-28s %s\n' "local batch -j 2" "$cost_local_many" \
+	"GNU Parallel --jobs 2" "$cost_parallel" \
+	"Slurm, one cell a task" "$cost_slurm1" \
+	"Slurm, --bundle 10" "$cost_slurm10"
+printf '  %-28s %s\n' "overhead vs local:" ""
+for e in parallel slurm1 slurm10; do
+	eval "c=\$cost_$e"
+	printf '  %-28s %s\n' "  $e" "$(awk -v a="$c" -v b="$cost_local_many" 'BEGIN { printf "%+.3f", a - b }')"
+done
+
+cluster_stop
+finish

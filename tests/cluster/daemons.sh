@@ -9,7 +9,7 @@
 #                        does not come up
 #   cluster_stop         cancel our jobs, wait for them to go, stop the three daemons by
 #                        the PIDs recorded at start (TERM, then KILL after a while)
-#   cluster_config KEY=VALUE  change slurm.conf and have the daemons re-read it
+#   cluster_config KEY=VALUE  change slurm.conf and restart slurmctld with it
 #   ssh_start DIR        (optional) sshd on 127.0.0.1 with its own host key and a client
 #                        key, root login by key only; sets SSH_CMD for `parallel --ssh`
 #
@@ -91,7 +91,7 @@ cluster_start() {
 	head -c 1024 /dev/urandom >"$d/munge.key" && chmod 600 "$d/munge.key" || return 1
 	/usr/sbin/munged -F --socket="$d/munge.sock" --key-file="$d/munge.key" \
 		--pid-file="$d/munged.pid" --seed-file="$d/munged.seed" \
-		--log-file="$d/log/munged.log" >"$d/log/munged.log" 2>&1 &
+		--log-file="$d/log/munged.log" </dev/null >"$d/log/munged.log" 2>&1 &
 	MUNGED_PID=$!
 	if ! wait_for 30 sh -c "munge -S '$d/munge.sock' -n | unmunge -S '$d/munge.sock'"; then
 		daemon_failed munged "$d/log/munged.log"
@@ -146,14 +146,14 @@ EOF
 	SLURM_CONF=$d/slurm.conf
 	export SLURM_CONF
 
-	/usr/sbin/slurmctld -D -i -f "$SLURM_CONF" >"$d/log/slurmctld.out" 2>&1 &
+	/usr/sbin/slurmctld -D -i -f "$SLURM_CONF" </dev/null >"$d/log/slurmctld.out" 2>&1 &
 	SLURMCTLD_PID=$!
 	if ! wait_for 60 scontrol ping || ! alive "$SLURMCTLD_PID"; then
 		cat "$d/log/slurmctld.out" >&2
 		daemon_failed slurmctld "$d/log/slurmctld.log"
 		return 1
 	fi
-	/usr/sbin/slurmd -D -f "$SLURM_CONF" -N "$host" >"$d/log/slurmd.out" 2>&1 &
+	/usr/sbin/slurmd -D -f "$SLURM_CONF" -N "$host" </dev/null >"$d/log/slurmd.out" 2>&1 &
 	SLURMD_PID=$!
 	if ! wait_for 120 node_idle; then
 		cat "$d/log/slurmd.out" >&2
@@ -165,13 +165,22 @@ EOF
 		"slurmd $SLURMD_PID (port $((ctl + 1))); node $host idle; logs in $d/log" >&2
 }
 
-# cluster_config KEY=VALUE: set one slurm.conf key and have the daemons re-read it
+# cluster_config KEY=VALUE: set one slurm.conf key and restart slurmctld (its state is
+# kept in StateSaveLocation).  `scontrol reconfigure` is not enough for every key:
+# slurmctld 22.05 keeps MaxArraySize in a static variable from the first array job
+# on, so a reconfigured MaxArraySize=5 still took --array=0-11.
 cluster_config() {
 	local key=${1%%=*}
 	sed -i "s|^$key=.*|$1|" "$SLURM_CONF" || return 1
 	grep -q "^$1\$" "$SLURM_CONF" || echo "$1" >>"$SLURM_CONF"
-	scontrol reconfigure || return 1
-	wait_for 60 sh -c "scontrol show config | grep -q '^$key *= *${1#*=}\$'"
+	stop_pid slurmctld "$SLURMCTLD_PID"
+	/usr/sbin/slurmctld -D -i -f "$SLURM_CONF" </dev/null >>"$CLUSTER_DIR/log/slurmctld.out" 2>&1 &
+	SLURMCTLD_PID=$!
+	if ! wait_for 60 scontrol ping || ! wait_for 120 node_idle; then
+		daemon_failed slurmctld "$CLUSTER_DIR/log/slurmctld.log"
+		return 1
+	fi
+	scontrol show config | grep -q "^$key *= *${1#*=}\$"
 }
 
 cluster_stop() {
@@ -212,7 +221,7 @@ StrictModes no
 MaxStartups 100
 MaxSessions 100
 EOF
-	/usr/sbin/sshd -D -e -f "$s/sshd_config" >"$s/sshd.log" 2>&1 &
+	/usr/sbin/sshd -D -e -f "$s/sshd_config" </dev/null >"$s/sshd.log" 2>&1 &
 	SSHD_PID=$!
 	SSH_CMD="ssh -p $port -i $s/id -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=$s/known_hosts -o LogLevel=ERROR"
 	if ! wait_for 30 $SSH_CMD root@127.0.0.1 true; then

@@ -17,9 +17,10 @@
 #   failure   a corrupt trace: its task fails, the join never runs; `--join` exits 1
 #             naming the cell
 #   parallel  `--plan=parallel` through GNU Parallel on the shared disk, then `--join`
-#   no-share  the same through ssh to 127.0.0.1, the jobs running in a worker folder
-#             that starts empty: vmsim, the spec and the traces go there as --basefile,
-#             each cell's CSV comes back with --return
+#   no-share  `--plan=tsv` through GNU Parallel over ssh to 127.0.0.1 (the README's
+#             recipe), the jobs running in a worker folder that starts empty: vmsim
+#             and the spec go there as --basefile, each trace with --transferfile, each
+#             cell's CSV comes back with --return
 #
 # VMSIM is the vmsim binary (make passes it), TRACES the shipped traces.  A vmsim whose
 # `batch` has no --cell is tried through tests/cluster/standin.sh, which says so; so does
@@ -43,11 +44,11 @@ mkdir -p "$PARALLEL_HOME"
 if [ -z "${CLUSTER_STANDIN:-}" ] && "$VMSIM" batch --help 2>&1 | grep -q -- '--cell'; then
 	batch() { "$VMSIM" batch "$@"; }
 	# what plans name as the program: here, and on a worker without a shared disk
-	plan_vmsim=$VMSIM remote_vmsim=./vmsim
+	plan_vmsim=$VMSIM remote_vmsim=./vmsim remote_batch="./vmsim batch"
 else
 	echo "NOTE: '$VMSIM batch' has no --cell: testing the harness with tests/cluster/standin.sh"
 	batch() { "$here/standin.sh" "$@"; }
-	plan_vmsim=$here/standin.sh remote_vmsim=./standin.sh
+	plan_vmsim=$here/standin.sh remote_vmsim=./standin.sh remote_batch=./standin.sh
 fi
 
 # now: seconds since the epoch, to the nanosecond
@@ -154,9 +155,15 @@ figures = none
 EOF
 # 6 traces x 2 page sizes = 12 cells, for the chunked arrays
 sed 's#^traces = .*#traces = traces/*.vmt#' six.ini >twelve.ini
-# 6 traces x 4 page sizes = 24 small cells, for the per-cell cost
+# 6 tiny traces (20,000 references each) x 4 page sizes = 24 cells of a few
+# milliseconds, for the per-cell cost of each engine
+mkdir -p tiny
+for w in uniform hotcold loop zipf scan zipfrun; do
+	"$VMSIM" gen -w $w --pages 300 --refs 20000 -o tiny/$w.vmt 2>"$T/err" ||
+		{ cat "$T/err"; exit 1; }
+done
 cat >many.ini <<'EOF'
-traces = traces/*.vmt
+traces = tiny/*.vmt
 policies = lru
 frames = 16
 page-sizes = 4K, 8K, 16K, 64K
@@ -242,30 +249,29 @@ else
 	bad "parallel: --plan=parallel: $(head -3 "$T/err")"
 fi
 
-# no shared disk: ssh to 127.0.0.1, the jobs run in a worker folder that starts
-# empty; vmsim, the spec and the traces go there by rsync (--basefile, at the same
-# relative paths), each job's cells come back (--return)
-if ssh_start "$T/cluster"; then
+# no shared disk, the README's recipe: ssh to 127.0.0.1, the jobs run in a worker
+# folder that starts empty; vmsim and the spec go there once (--basefile), each cell's
+# trace with its job (--transferfile, at the same path relative to the spec), and the
+# cell comes back (--return); --cleanup leaves the worker folder empty of files
+if [ "$remote_vmsim" = ./standin.sh ]; then
+	# its --cell runs the old --plan, which wants every trace of the spec
+	echo "NOTE: no-share not tried: the stand-in cannot run a cell with its trace alone"
+elif ssh_start "$T/cluster"; then
 	ok
 	mkdir -p "$T/worker"
-	batch six.ini -o noshare --plan=parallel --vmsim "$remote_vmsim" >noshare.jobs 2>"$T/err" ||
-		bad "no-share: --plan=parallel --vmsim: $(head -3 "$T/err")"
-	if grep -q "$T" noshare.jobs; then
-		bad "no-share: the job lines name local absolute paths: $(head -1 noshare.jobs)"
+	batch six.ini -o noshare --plan=tsv >cells.tsv 2>"$T/err" ||
+		bad "no-share: --plan=tsv: $(head -3 "$T/err")"
+	if grep -q "$T" cells.tsv; then
+		bad "no-share: the plan names local absolute paths: $(sed -n 2p cells.tsv)"
 	else
 		ok
 	fi
-	set --
-	for f in ${remote_vmsim#./} vmsim six.ini traces/matmul-blocked.vmt traces/sort-merge.vmt \
-		traces/sort-heap.vmt; do
-		set -- "$@" --basefile "$f"
-	done
 	expect_ok "no-share: parallel over ssh" parallel --will-cite --halt now,fail=1 \
-		--ssh "$SSH_CMD" --sshlogin 2/root@127.0.0.1 --workdir "$T/worker" "$@" \
-		--return noshare/cells <noshare.jobs
+		--ssh "$SSH_CMD" --sshlogin 2/root@127.0.0.1 --colsep '\t' --header : \
+		--workdir "$T/worker" --basefile vmsim --basefile six.ini --transferfile {trace} --return {output} --cleanup \
+		$remote_batch six.ini -o noshare --cell {index} -j 1 --threads 1 -q :::: cells.tsv
 	check "no-share: cells back" "$(ls noshare/cells/*.csv 2>/dev/null | wc -l)" 6
-	# computed there, not here
-	check "no-share: cells on the worker" "$(ls "$T/worker/noshare/cells/"*.csv 2>/dev/null | wc -l)" 6
+	check "no-share: files left on the worker" "$(find "$T/worker" -type f -name '*.csv' | wc -l)" 0
 	expect_ok "no-share: join" batch six.ini -o noshare --join
 	same_results no-share noshare local-six
 else
@@ -273,7 +279,7 @@ else
 fi
 
 # ------------------------------------------------- per-cell cost of each engine
-# 24 small cells; each engine may use both CPUs of this machine (local -j 2,
+# 24 tiny cells; each engine may use both CPUs of this machine (local -j 2,
 # parallel --jobs 2, a 2-CPU Slurm node); cost = wall time from the plan to the
 # joined results.csv, over the cells.  Only printed: no test depends on a time.
 n=$(ls local-many/cells | wc -l)

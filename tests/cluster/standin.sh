@@ -17,6 +17,10 @@
 #                                           it prints one job id a line, the join's last
 #   standin.sh SPEC -o DIR --plan=parallel [--vmsim PATH]
 #                                           one `--cell I` line per pending cell
+#   standin.sh SPEC -o DIR --plan=tsv       index, trace and output of every cell
+#
+# -j N, --threads N and -q are taken and ignored.  A --cell task needs every trace of
+# the spec, not only its own (the older --plan it runs wants them all).
 #
 # VMSIM names the real vmsim binary the work is done with (default: vmsim beside this
 # script, as on a worker without a shared disk).  The cell order is the
@@ -39,6 +43,8 @@ while [ $# -gt 0 ]; do
 	--partition) part=$2; shift ;;
 	--vmsim) vm=$2; shift ;;
 	--log-dir) logdir=$2; shift ;;
+	-j | --threads) shift ;;
+	-q | --quiet) ;;
 	-*) echo "standin: unknown option $1" >&2; exit 2 ;;
 	*) spec=$1 ;;
 	esac
@@ -120,8 +126,16 @@ parallel)
 		[ -f "${line##* }" ] || echo "$vm $spec -o $dir --cell $i"
 	done
 	;;
+tsv)
+	printf 'index\ttrace\toutput\n'
+	i=0
+	cells | while read -r _ _ trace line; do
+		i=$((i + 1))
+		printf '%s\t%s\t%s\n' "$i" "$trace" "${line##* }"
+	done
+	;;
 *)
-	echo "standin: --plan=$plan: only slurm and parallel" >&2
+	echo "standin: --plan=$plan: only slurm, parallel and tsv" >&2
 	exit 2
 	;;
 esac

@@ -17,7 +17,7 @@
 #                                           it prints one job id a line, the join's last
 #   standin.sh SPEC -o DIR --plan=parallel [--vmsim PATH]
 #                                           one `--cell I` line per pending cell
-#   standin.sh SPEC -o DIR --plan=tsv       index, trace and output of every cell
+#   standin.sh SPEC -o DIR --plan=tsv       index, trace, cell name and output of every cell
 #
 # -j N, --threads N and -q are taken and ignored.  A --cell task needs every trace of
 # the spec, not only its own (the older --plan it runs wants them all).
@@ -127,11 +127,12 @@ parallel)
 	done
 	;;
 tsv)
-	printf 'index\ttrace\toutput\n'
+	printf 'index\ttrace\tcell\toutput\n'
 	i=0
 	cells | while read -r _ _ trace line; do
 		i=$((i + 1))
-		printf '%s\t%s\t%s\n' "$i" "$trace" "${line##* }"
+		out=${line##* }
+		printf '%s\t%s\t%s\t%s\n' "$i" "$trace" "$(basename "$out" .csv)" "$out"
 	done
 	;;
 *)

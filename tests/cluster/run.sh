@@ -11,9 +11,13 @@
 #
 # What it checks:
 #   slurm     `--plan=slurm` one cell a task: the script prints the array's id then the
-#             join's; both complete; DIR/results.csv equals the local one byte for byte
+#             join's; a re-plan and a cell run by hand (--cell) while the array waits
+#             change nothing; every task and the join complete; DIR/results.csv equals
+#             the local one byte for byte
 #   bundle    `--bundle 4`: 6 cells in 2 tasks; same results
-#   chunks    MaxArraySize=5 and 12 cells: more than one array, no cell lost
+#   chunks    MaxArraySize=5 and 12 cells: at least three arrays (the plan learns the
+#             limit from --max-array when it has one, else its script must ask Slurm),
+#             12 tasks, no cell lost
 #   failure   a corrupt trace: its task fails, the join never runs; `--join` exits 1
 #             naming the cell
 #   parallel  `--plan=parallel` through GNU Parallel on the shared disk, then `--join`
@@ -63,11 +67,18 @@ job_states() {
 }
 
 # wait_job ID: until job ID is over; sets $state (COMPLETED, FAILED, ...,
-# NEVER when it waits on a dependency that failed, HUNG past the guard)
+# NEVER when it waits on a dependency that failed, HUNG past a guard of 10 minutes,
+# where a normal wait is under 30 s)
 wait_job() {
 	local n=3000 s
 	state=HUNG
 	while [ "$n" -gt 0 ]; do
+		if ! alive "$SLURMCTLD_PID"; then
+			state=NO-SLURMCTLD
+			echo "cluster: slurmctld died; its log: $CLUSTER_DIR/log/slurmctld.log" >&2
+			tail -5 "$CLUSTER_DIR/log/slurmctld.log" >&2
+			return
+		fi
 		s=$(job_states "$1" | head -1)
 		case $s in
 		"PENDING DependencyNeverSatisfied"*) state=NEVER; return ;;

@@ -1,27 +1,27 @@
 #!/bin/sh
 # deps.sh - install the Debian packages vmsim needs, and nothing that is already there.
 #
-#   ./deps.sh [build|test|demo|cluster|all]      (default: all)
+#   ./deps.sh [build|test|demo|all|cluster]      (default: all)
 #
 # build: gcc, make, zlib          test: + cmocka, clang (libFuzzer), gnuplot
-# demo:  + valgrind (lackey)      all:  everything above but cluster, plus libpfm4
-# cluster: Slurm (slurmctld, slurmd, clients), munge, GNU Parallel, and the ssh server and
-#          rsync its no-shared-disk recipe uses (`make test-cluster`)
+# demo:  + valgrind (lackey)      all:  everything above, plus libpfm4
 # make calls this when a header or tool it needs is missing; it is safe to run again.
 set -eu
 
 what=${1:-all}
 build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
+# cluster (not in all): Slurm (slurmctld, slurmd, clients), munge, GNU Parallel, and the ssh
+# server and rsync of its no-shared-disk recipe, for `make test-cluster` (tests/cluster)
+cluster="slurm-wlm munge parallel openssh-server openssh-client rsync"
 test="$build libcmocka-dev gzip gnuplot-nox valgrind clang libclang-rt-14-dev"
 demo="$build valgrind gzip"
-cluster="slurm-wlm munge parallel openssh-server openssh-client rsync"
 case $what in
 build) want=$build ;;
+cluster) want=$cluster ;;
 test)  want=$test ;;
 demo)  want=$demo ;;
-cluster) want=$cluster ;;
 all)   want="$test valgrind gnuplot-nox libpfm4-dev" ;;
-*) echo "deps.sh: unknown set '$what'; use build, test, demo, cluster or all" >&2; exit 2 ;;
+*) echo "deps.sh: unknown set '$what'; use build, test, demo or all" >&2; exit 2 ;;
 esac
 
 missing=

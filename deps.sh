@@ -9,10 +9,10 @@
 set -eu
 
 what=${1:-all}
-build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
 # cluster (not in all): Slurm (slurmctld, slurmd, clients), munge, GNU Parallel, and the ssh
 # server and rsync of its no-shared-disk recipe, for `make test-cluster` (tests/cluster)
 cluster="slurm-wlm munge parallel openssh-server openssh-client rsync"
+build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
 test="$build libcmocka-dev gzip gnuplot-nox valgrind clang libclang-rt-14-dev"
 demo="$build valgrind gzip"
 case $what in

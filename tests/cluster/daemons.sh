@@ -75,9 +75,9 @@ daemon_failed() {
 	return 1
 }
 
+# node_idle: sinfo shows our node idle and responding ("idle*" is not responding)
 node_idle() {
-	case $(sinfo -h -N -o %t 2>/dev/null) in idle*) return 0 ;; esac
-	return 1
+	[ "$(sinfo -h -N -o %t 2>/dev/null)" = idle ]
 }
 
 cluster_start() {

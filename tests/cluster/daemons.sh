@@ -7,7 +7,7 @@
 #   cluster_start DIR    start munged, slurmctld, slurmd with DIR/slurm.conf; exports
 #                        SLURM_CONF; returns 1 with the daemon's log on stderr if one
 #                        does not come up
-#   cluster_stop         cancel our jobs, wait for them to go, stop the three daemons by
+#   cluster_stop         cancel our jobs, wait for them to go, stop the daemons (sshd too) by
 #                        the PIDs recorded at start (TERM, then KILL after a while)
 #   cluster_config KEY=VALUE  change slurm.conf and restart slurmctld with it
 #   ssh_start DIR        (optional) sshd on 127.0.0.1 with its own host key and a client

@@ -65,6 +65,7 @@ help:
 	@echo "make            build ./vmsim (installs missing Debian packages first)"
 	@echo "make test       build and run every test (cmocka units + CLI end-to-end)"
 	@echo "make demo       record a real trace with valgrind lackey and replay it"
+	@echo "make test-cluster  batch plans on a private Slurm and GNU Parallel (root)"
 	@echo "make bench      run the benchmarks, results in bench/"
 	@echo "make figures    the figure gallery, docs/figures/*.png and *.pdf"
 	@echo "make install PREFIX=/usr/local [DESTDIR=...]   the binary, man page, bash completion, README"
@@ -118,6 +119,12 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
 
 fuzz: $(FUZZ_BIN)
 	./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+# batch plans run for real on a private single-node Slurm and through GNU Parallel
+# (installs slurm-wlm, munge, parallel; needs root; tests/cluster/README.md)
+.PHONY: test-cluster
+test-cluster: $(BIN)
+	VMSIM=$(abspath $(BIN)) TRACES=$(abspath traces) ./tests/cluster/run.sh
 
 # ------------------------------------------------------------------- demo
 demo: vmsim

@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - install the Debian packages vmsim needs, and nothing that is already there.
 #
-#   ./deps.sh [build|test|demo|all]      (default: all)
+#   ./deps.sh [build|test|demo|all|cluster]      (default: all)
 #
 # build: gcc, make, zlib, libpfm4
 # test:  + cmocka, clang (libFuzzer), gnuplot, pdftoppm (figure tests),
@@ -14,11 +14,15 @@
 set -eu
 
 what=${1:-all}
+# cluster (not in all): Slurm (slurmctld, slurmd, clients), munge, GNU Parallel, and the ssh
+# server and rsync of its no-shared-disk recipe, for `make test-cluster` (tests/cluster)
+cluster="slurm-wlm munge parallel openssh-server openssh-client rsync"
 build="gcc make libc6-dev zlib1g-dev libpfm4-dev"
 test="$build libcmocka-dev gzip gnuplot-nox poppler-utils valgrind clang libclang-rt-14-dev man-db groff-base jq libxml2-utils git"
 demo="$build valgrind gzip gnuplot-nox mawk"
 case $what in
 build) want=$build ;;
+cluster) want=$cluster ;;
 test)  want=$test ;;
 demo)  want=$demo ;;
 all)   want="$test $demo" ;;

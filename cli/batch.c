@@ -35,6 +35,8 @@ static const struct opt batch_opts[] = {
 	{ "vmsim", 0, "PATH", "vmsim", "the program the plan's commands run", NULL },
 	{ "bundle", 0, "N", NULL, "--plan=slurm: cells per array task [default: spec's "
 	  "bundle, else 1]", NULL },
+	{ "max-array", 0, "N", "1000", "--plan=slurm: tasks per array job, at most the "
+	  "cluster's MaxArraySize (scontrol show config)", NULL },
 	{ "cpus-per-task", 0, "N", NULL, "--plan=slurm: CPUs per task [default: spec's cpus]",
 	  NULL },
 	{ "mem", 0, "SIZE", NULL, "--plan=slurm: memory per task, as sbatch --mem [default: "
@@ -177,7 +179,11 @@ static int batch_print_plan(struct args *a, const struct batch_spec *spec,
 		return cli_usage("cannot name the working directory");
 	}
 	po.cwd = cwd;
-	po.max_array = 1000;
+	if ((rc = cli_u64(a, "max-array", &v)))
+		return rc;
+	if (v == 0 || v > 4000000)
+		return cli_usage("--max-array: from 1 to 4000000 tasks");
+	po.max_array = (unsigned)v;
 	if (batch_write_plan(stdout, spec, cells, n, &po, &d)) {
 		free(logs);
 		return cli_fail(&d);

@@ -26,9 +26,8 @@
 #             and the spec go there as --basefile, each trace with --transferfile, each
 #             cell's CSV comes back with --return
 #
-# VMSIM is the vmsim binary (make passes it), TRACES the shipped traces.  A vmsim whose
-# `batch` has no --cell is tried through tests/cluster/standin.sh, which says so; so does
-# CLUSTER_STANDIN=1.  CLUSTER_KEEP=1 keeps the scratch folder.
+# VMSIM is the vmsim binary (make passes it), TRACES the shipped traces.
+# CLUSTER_KEEP=1 keeps the scratch folder.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -45,15 +44,9 @@ PARALLEL_HOME=$T/parallel-home
 export PARALLEL_HOME
 mkdir -p "$PARALLEL_HOME"
 
-if [ -z "${CLUSTER_STANDIN:-}" ] && "$VMSIM" batch --help 2>&1 | grep -q -- '--cell'; then
-	batch() { "$VMSIM" batch "$@"; }
-	# what plans name as the program: here, and on a worker without a shared disk
-	plan_vmsim=$VMSIM remote_vmsim=./vmsim remote_batch="./vmsim batch"
-else
-	echo "NOTE: '$VMSIM batch' has no --cell: testing the harness with tests/cluster/standin.sh"
-	batch() { "$here/standin.sh" "$@"; }
-	plan_vmsim=$here/standin.sh remote_vmsim=./standin.sh remote_batch=./standin.sh
-fi
+batch() { "$VMSIM" batch "$@"; }
+# what plans name as the program: here, and on a worker without a shared disk
+plan_vmsim=$VMSIM remote_vmsim=./vmsim remote_batch="./vmsim batch"
 
 # now: seconds since the epoch, to the nanosecond
 now() { date +%s.%N; }
@@ -155,7 +148,6 @@ for t in matmul-blocked sort-merge sort-heap hashtab matmul compress; do
 	cp "$TRACES/$t.vmt" traces/ || exit 1
 done
 cp "$VMSIM" vmsim
-cp "$here/standin.sh" standin.sh
 # 3 traces x 2 page sizes = 6 cells
 cat >six.ini <<'EOF'
 traces = traces/matmul-blocked.vmt traces/sort-merge.vmt traces/sort-heap.vmt
@@ -221,13 +213,9 @@ if run_slurm bundle six.ini bundle --bundle 4; then
 	same_results bundle bundle local-six
 fi
 
-# arrays kept below MaxArraySize: the plan is told so when it takes --max-array,
-# else its script must ask Slurm
+# arrays kept below MaxArraySize: the plan is told it with --max-array
 if cluster_config MaxArraySize=5; then ok; else bad "chunks: could not set MaxArraySize=5"; fi
-chunk_opts=
-if [ -z "${CLUSTER_STANDIN:-}" ] && "$VMSIM" batch --help 2>&1 | grep -q -- '--max-array'; then
-	chunk_opts="--max-array 5"
-fi
+chunk_opts="--max-array 5"
 if run_slurm chunks twelve.ini chunks $chunk_opts; then
 	check "chunks: join job" "$state" COMPLETED
 	narrays=$(($(echo "$ids" | wc -l) - 1))
@@ -275,10 +263,7 @@ parallel_noshare() {
 # folder that starts empty; vmsim and the spec go there once (--basefile), each cell's
 # trace with its job (--transferfile, at the same path relative to the spec), and the
 # cell comes back (--return); --cleanup leaves the worker folder empty of files
-if [ "$remote_vmsim" = ./standin.sh ]; then
-	# its --cell runs the old --plan, which wants every trace of the spec
-	echo "NOTE: no-share not tried: the stand-in cannot run a cell with its trace alone"
-elif ssh_start "$T/cluster"; then
+if ssh_start "$T/cluster"; then
 	ok
 	mkdir -p "$T/worker"
 	batch six.ini -o noshare --plan=tsv >cells.tsv 2>"$T/err" ||

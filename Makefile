@@ -1,4 +1,6 @@
 # vmsim - trace-driven virtual-memory simulator.  `make help` lists the targets.
+#
+# SPDX-License-Identifier: BSD-2-Clause
 
 # ---------------------------------------------------------------- settings
 CC       ?= gcc

@@ -1,6 +1,8 @@
 #!/bin/sh
 # deps.sh - install the Debian packages vmsim needs, and nothing that is already there.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 #   ./deps.sh [build|test|demo|all|cluster]      (default: all)
 #
 # build: gcc, make, zlib, libpfm4

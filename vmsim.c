@@ -1,6 +1,8 @@
 /*
  * vmsim.c - the command-line front: one binary, subcommands, generated help.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Every subcommand is one `const struct cmd` in cli/NAME.c, listed once in
  * cmds[] below.  Parsing, defaults and --help are generated from each
  * command's option table (cli/cli.c), and the lists of policies and trace

@@ -2,6 +2,8 @@
  * analysis.h - results as tables with named columns, and the writers that
  * print them as an aligned human table, CSV or JSON (one schema, three
  * spellings), plus atomic output files.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef VMSIM_ANALYSIS_H
 #define VMSIM_ANALYSIS_H

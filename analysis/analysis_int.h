@@ -1,5 +1,7 @@
 /*
  * analysis_int.h - internals shared inside analysis/ only.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef VMSIM_ANALYSIS_INT_H
 #define VMSIM_ANALYSIS_INT_H

@@ -1,6 +1,8 @@
 /*
  * check.c - compare a results file with a baseline, for CI.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Rows are matched by their configuration (key) columns, the metrics of
  * matched rows are compared, and every difference lands in a diff table:
  *

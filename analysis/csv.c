@@ -2,6 +2,8 @@
  * csv.c - reading results files back: the CSV reader that plot, check,
  * merge and batch share, and the joiner behind `vmsim merge`.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Grammar (RFC 4180, plus what spreadsheets add):
  *
  *   file    = [BOM] record *(EOL record) [EOL]

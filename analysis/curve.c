@@ -2,6 +2,8 @@
  * curve.c - whole page-fault curves: every policy at every memory size, from
  * one decoding of the trace.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * A curve is hits and faults as a function of the memory size N.  Replaying
  * the trace once per size costs (sizes x trace); two of the six policies let
  * us do much better, because they are stack algorithms (Mattson, Gecsei,

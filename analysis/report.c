@@ -1,6 +1,8 @@
 /*
  * report.c - one results table, three spellings.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * A table is a schema (named, typed columns) and rows of cells.  The same
  * table prints as:
  *   table  aligned columns for people (one row: "name  value" lines instead,

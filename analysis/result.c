@@ -1,6 +1,8 @@
 /*
  * result.c - the one schema of replay results and the roles of its columns.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * `vmsim replay`, `vmsim curve` and every batch cell write rows of this
  * schema, so rows from any of them concatenate (vmsim merge), plot and compare
  * (vmsim check).  Columns are appended, never renamed: scripts select by name.

@@ -1,6 +1,8 @@
 /*
  * bench.c - vmsim-bench, the timed kernels behind `make bench` (bench/run.sh).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The driver script generates the inputs and writes the tables; this helper
  * times what a command line cannot isolate: one phase of the work (inflate,
  * decode to dense ids, one policy at one size, a one-pass curve, the TLB

@@ -2,6 +2,8 @@
 # bench/memory.sh - peak memory of streaming replay does not grow with the
 # trace's length.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 #   bench/memory.sh [OUT.csv]            measure (default OUT: bench/memory.csv)
 #   bench/memory.sh --readme [OUT.csv]   only rewrite the README section from OUT.csv
 #   VMSIM=build/vmsim REFS=10000000 PAGES=10000 bench/memory.sh

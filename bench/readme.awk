@@ -1,5 +1,7 @@
 # bench/readme.awk - results.csv into bench/README.md, the tables of one run.
 # POSIX awk; run.sh passes the settings with -v.
+#
+# SPDX-License-Identifier: BSD-2-Clause
 
 function what(b) {
 	if (b == "inflate") return "baseline: raw zlib inflate of the native blocks, nothing else"

@@ -1,5 +1,7 @@
 # bench/results.awk - bench/run.sh's raw rows into results.csv.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 # In:  input,kind,benchmark,refs,pages,frames,seconds_best,runs,peak_rss_kb,
 #      bytes_per_ref,bytes_per_page,threads,note       (vmsim-bench's rows)
 # Out: results.csv with a header: the rate of every row, its baseline from the

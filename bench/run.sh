@@ -1,6 +1,8 @@
 #!/bin/bash
 # bench/run.sh - vmsim's benchmark suite (`make bench`, `make bench-small`).
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 # It makes its own inputs with `vmsim gen` (uniform, zipf 0.99 and zipf
 # 0.99 with sequential runs, BENCH_REFS references over BENCH_PAGES pages),
 # adds the real traces shipped in traces/, and measures, each the best of

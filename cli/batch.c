@@ -2,6 +2,8 @@
  * cli/batch.c - vmsim batch: curves over many traces, resumable, in parallel
  * here, or handed cell by cell to GNU Parallel, Slurm or any engine.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   vmsim batch SPEC -o DIR              run the pending cells here, then join
  *   vmsim batch SPEC -o DIR --cell I[-J] run cells I..J only (a task of a plan)
  *   vmsim batch SPEC -o DIR --join       join: never computes; exit 1 naming

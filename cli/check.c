@@ -1,5 +1,7 @@
 /*
  * cli/check.c - vmsim check: compare results with a baseline, for CI.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <math.h>
 #include <stdlib.h>

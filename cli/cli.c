@@ -2,6 +2,8 @@
  * cli.c - what every subcommand shares: option parsing driven by the option
  * tables, typed option values with clear errors, the progress line, and
  * atomic result output.  Only the CLI prints; library code returns errors.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <errno.h>
 #include <stdarg.h>

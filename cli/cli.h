@@ -1,6 +1,8 @@
 /*
  * cli.h - the command-line front's shared parts.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * A subcommand is one `const struct cmd` (in its own file under cli/) listed once
  * in vmsim.c's registry.  Its option table drives parsing, defaults and the
  * generated --help; cli_arg() returns an option's value or the table's

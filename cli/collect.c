@@ -1,6 +1,8 @@
 /*
  * cli/collect.c - vmsim collect: record a program's memory references with
  * Valgrind's Lackey, streamed into a compact trace (collect/collector.c).
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <libgen.h>
 #include <signal.h>

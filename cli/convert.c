@@ -1,5 +1,7 @@
 /*
  * cli/convert.c - vmsim convert: traces from one format to another.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdlib.h>
 #include <string.h>

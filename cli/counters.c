@@ -1,6 +1,8 @@
 /*
  * cli/counters.c - vmsim counters: count TLB misses, page walks, instructions
  * and page faults over one run of a program (collect/counters.c).
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /*
  * cli/curve.c - vmsim curve: every policy at every memory size, one reading
  * of the trace.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <errno.h>
 #include <signal.h>

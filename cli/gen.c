@@ -1,5 +1,7 @@
 /*
  * cli/gen.c - vmsim gen: synthetic workloads written as traces (collect/gen.c).
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <errno.h>
 #include <math.h>

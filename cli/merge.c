@@ -1,5 +1,7 @@
 /*
  * cli/merge.c - vmsim merge: join results files (batch cells run elsewhere).
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <glob.h>
 #include <limits.h>

@@ -1,5 +1,7 @@
 /*
  * cli/plot.c - vmsim plot: a figure from a results file, drawn by gnuplot.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdio.h>
 #include <stdlib.h>

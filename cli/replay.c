@@ -1,5 +1,7 @@
 /*
  * cli/replay.c - vmsim replay: replay a trace through physical memory with a policy.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdlib.h>
 #include <string.h>

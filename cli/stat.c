@@ -1,5 +1,7 @@
 /*
  * cli/stat.c - vmsim stat: what is in a trace.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,8 @@
 /*
  * cli/tlbcurve.c - vmsim tlb-curve: TLB misses at many sizes and associativities.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * One streaming pass over the trace drives one TLB alone (no paging, no page
  * walks, entries tagged by address space) at every (entries, ways) asked:
  * LRU sizes all come from one stack pass (replay/tlb.c), other policies run

@@ -2,6 +2,8 @@
  * cli/validate.c - vmsim validate: one program, measured and simulated side
  * by side.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Runs the program twice: under the collector (a trace of its references),
  * then natively under the counters (page faults, TLB misses, page walks,
  * instructions).  The trace is then replayed through a model resembling the

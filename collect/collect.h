@@ -4,6 +4,8 @@
  * (programs under Valgrind's Lackey), the perf counters, and synthetic
  * workloads.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   lackey_format  Valgrind's Lackey tool, --trace-mem=yes  (lackey.c)
  *   text_format    one reference per line, KIND ADDRESS [ASID]  (text.c)
  *

@@ -2,6 +2,8 @@
  * collector.c - vmsim collect: a program run under Valgrind's Lackey tool,
  * its memory references streamed straight into a trace file.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * THE PLUMBING
  *
  *   traced process: valgrind --tool=lackey --trace-mem=yes --log-fd=99 PROG

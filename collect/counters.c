@@ -3,6 +3,8 @@
  * TLB misses and page walks through libpfm4 and perf_event_open, page faults
  * as perf software events (vmsim counters, vmsim validate).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * EVENT NAMES
  *
  * The CPU's own event names differ by vendor and generation, so vmsim has a

@@ -2,6 +2,8 @@
  * gen.c - synthetic workloads: seeded, reproducible streams of page
  * references with known statistics (vmsim gen).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * THE WORKLOADS (P = --pages, page k at address k * page size)
  *
  *   uniform  every reference to a page drawn uniformly from the P: no

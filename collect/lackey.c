@@ -1,6 +1,8 @@
 /*
  * lackey.c - traces from Valgrind's Lackey tool ("lackey", .lackey).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * valgrind --tool=lackey --trace-mem=yes PROG prints one line per memory
  * event to its log (standard error, or --log-file).  Lackey's own source
  * (lackey/lk_main.c) prints them with

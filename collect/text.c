@@ -1,6 +1,8 @@
 /*
  * text.c - plain text traces, one reference per line ("text", .txt).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The format of textbook exercises and of quick experiments:
  *
  *     # a comment, to the end of the line

@@ -1,6 +1,8 @@
 /*
  * clock.c - the clock algorithm (second chance), one hand.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The frames sit on a circle, each with a use bit that the hardware sets on
  * every reference.  To find a victim the hand sweeps the circle: a frame with
  * its bit set gets a second chance (the bit is cleared and the hand moves on);

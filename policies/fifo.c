@@ -1,6 +1,8 @@
 /*
  * fifo.c - first in, first out.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Evict the page that has been resident longest, whatever its use since: the
  * order is set when a page is faulted in and never changed by hits.  FIFO is
  * the simplest policy and the classic counter-example: it is not a stack

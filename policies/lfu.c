@@ -1,6 +1,8 @@
 /*
  * lfu.c - least frequently used, with aging.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Evict the resident page referenced least often, counting recent references
  * more than old ones.  Pure LFU (Coffman and Denning, "Operating Systems
  * Theory", Prentice-Hall 1973) never forgets: a page that was hot an

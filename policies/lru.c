@@ -1,6 +1,8 @@
 /*
  * lru.c - exact least recently used.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Evict the page whose last reference is oldest.  LRU is a stack algorithm:
  * the N most recently used pages are always a subset of the N+1 most recently
  * used, so its fault count never rises with more frames, and one pass of

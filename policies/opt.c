@@ -1,6 +1,8 @@
 /*
  * opt.c - Belady's optimal replacement (MIN).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * On a fault with memory full, evict the page whose next reference lies
  * furthest in the future; a page never referenced again is infinitely far
  * away and goes first.  No policy can fault less on the same trace and the

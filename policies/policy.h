@@ -1,6 +1,8 @@
 /*
  * policy.h - the seam between the replay engine and the replacement policies.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The engine owns pages, the page-to-frame map, the counters and time.  A
  * policy sees only frame numbers 0..N-1 and answers three things:
  *

@@ -1,6 +1,8 @@
 /*
  * random.c - evict a frame chosen uniformly at random.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The policy with no memory at all: every fault with memory full evicts one of
  * the N frames, each with probability 1/N, independently of the past.  It is
  * the baseline any policy using the past should beat, and immune to the

@@ -1,6 +1,8 @@
 /*
  * registry.c - the one list of replacement policies.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Adding a policy touches three places: its own file, one line here, one line
  * in tests/test_policies.c.  Help text, error messages ("unknown policy 'lur';
  * known: opt fifo random lru lfu clock") and batch matrices are generated from

@@ -1,6 +1,8 @@
 /*
  * engine.c - the replay engine: pages, frames, faults, and the policy seam.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The engine owns everything a policy must not see: which page is in which
  * frame, which pages were ever touched, dirtiness, the counters and time.  A
  * policy sees frame numbers only (policies/policy.h).

@@ -1,6 +1,8 @@
 /*
  * native.c - reader and writer of vmsim's native binary trace format.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The layout is documented, table by table, in native.h.  This file is the
  * code behind it:
  *

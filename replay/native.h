@@ -1,6 +1,8 @@
 /*
  * native.h - vmsim's own binary trace format ("native", extension .vmt).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * A native trace is a 64-byte file header, a sequence of independently
  * decodable compressed blocks of references, and an index of the blocks.
  * Every integer is little-endian and is decoded with explicit byte loads, so

@@ -1,6 +1,8 @@
 /*
  * pagemap.c - virtual page number to dense page id.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Every later stage works on dense ids so that per-page state is a plain
  * array index instead of a hash chain.  The table doubles when half full; a
  * doubling is amortised over the pages that caused it, so the cost per

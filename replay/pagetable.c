@@ -2,6 +2,8 @@
  * pagetable.c - radix page tables of 1 to 5 levels: their geometry, walks
  * through the page-walk caches, and how much memory the tables take.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * GEOMETRY.  A virtual address splits into the page offset (page_shift bits)
  * and one index per level; levels count from the leaf (1) to the root (L):
  *

@@ -2,6 +2,8 @@
  * replay.h - the public face of vmsim's core: references, diagnostics, trace
  * readers and writers, and the replay engine.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Data flow (see DESIGN.md):
  *
  *   file --stream (plain or gzip)--> format reader --struct ref batches--> engine

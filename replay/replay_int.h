@@ -1,5 +1,7 @@
 /*
  * replay_int.h - internals shared inside replay/ only.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef VMSIM_REPLAY_INT_H
 #define VMSIM_REPLAY_INT_H

@@ -1,6 +1,8 @@
 /*
  * stat.c - what is in a trace: references by kind, distinct pages at a page
  * size, the footprint and the address range, in one streaming pass.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,8 @@
  * stream.c - buffered input over a file or standard input, inflating gzip on
  * the fly.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * A stream owns one window of decompressed bytes:
  *
  *      buf                pos                len               cap

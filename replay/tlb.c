@@ -3,6 +3,8 @@
  * classification of their misses, and the one-pass stack simulation behind
  * `vmsim tlb-curve`.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * THE TLB.  A TLB of E entries and W ways has S = E / W sets; a translation
  * goes to set (VPN mod S), where VPN is the page number at the translation's
  * own page size, so E need not be a power of two (1536:12 has 128 sets, 48:4

@@ -2,6 +2,8 @@
  * trace.c - the trace format registry, format detection, and the plumbing
  * every reader and writer shares.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Formats are listed once, in trace_formats[]; help text, error messages and
  * detection are all generated from that list.  Detection looks only at
  * content: the first TRACE_PROBE_BYTES decompressed bytes are offered to each

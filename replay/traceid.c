@@ -1,6 +1,8 @@
 /*
  * traceid.c - a trace file's identity, independent of how its path is spelled.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Results name the trace that produced them, and `vmsim check`, `vmsim batch`
  * and `vmsim merge` match rows by it.  The path as typed ("./t.vmt",
  * "t.vmt", "/home/me/t.vmt") and the working directory must not matter, and a

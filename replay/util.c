@@ -1,6 +1,8 @@
 /*
  * util.c - diagnostics, the one allocation path allowed to give up, and the
  * number parsers every command-line option and text format shares.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <ctype.h>
 #include <errno.h>

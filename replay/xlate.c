@@ -3,6 +3,8 @@
  * hierarchy, page walks and the cost model, replayed beside the paging model
  * on the same reference stream.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * WHAT IS MODELLED.  Every reference is translated before it touches memory:
  *
  *   ref (asid, addr, kind)

@@ -4,6 +4,8 @@
  * (geometry, walks through the page-walk caches, footprint) and xlate.c (the
  * pipeline that numbers translations and drives them, and the paging engine).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The pipeline works a batch ("chunk") of references at a time and runs each
  * TLB level over the whole chunk before the next level (see xlate.c):
  *

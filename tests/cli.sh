@@ -1,6 +1,8 @@
 #!/bin/bash
 # tests/cli.sh - end-to-end tests of replay, stat and convert.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 # Each case runs the real binary ($VMSIM, passed by the Makefile) and checks
 # its exit status, its output (golden files in tests/golden, with the scratch
 # path filtered out) and its error messages.  Prints "N passed, N failed".

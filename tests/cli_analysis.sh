@@ -1,6 +1,8 @@
 #!/bin/bash
 # tests/cli_analysis.sh - end-to-end tests of curve, plot, merge and check.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 # Each case runs the real binary ($VMSIM) and checks exit status, output
 # (goldens in tests/golden/analysis-*, scratch path filtered) and messages:
 #   curve  Belady's string at every size (hand-checked golden); every point

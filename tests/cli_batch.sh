@@ -2,6 +2,8 @@
 # tests/cli_batch.sh - vmsim batch end to end, on one machine and as the
 # plans other engines run (issue 11 items 4, 5, 7, 8; issue 18 items 2, 3, 5, 7).
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 #   local      results folder, figures in every format, a rerun redoes nothing,
 #              --max-cells, killed mid-run (TERM and KILL) it resumes without
 #              redoing or duplicating cells, bad specs name their line

@@ -7,6 +7,8 @@
 # every input, positive times, rates, ratios and sizes, the machine and the
 # vmsim version on every row, targets judged yes or no; and its README table.
 # Bad settings fail with a message.
+#
+# SPDX-License-Identifier: BSD-2-Clause
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/tests/lib.sh"
 

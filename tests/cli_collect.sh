@@ -2,6 +2,8 @@
 # tests/cli_collect.sh - end-to-end tests of collect, counters, validate, gen
 # and the shipped traces.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 # The collector is checked against Lackey itself (same reference counts by
 # kind for the same program), on programs that exit non-zero, are killed, or
 # get SIGTERM through vmsim, and with a stand-in "valgrind" (--valgrind) that

@@ -1,6 +1,8 @@
 #!/bin/bash
 # tests/cli_hostile.sh - corrupt and hostile input, through the real binary.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 # Every case of the table in tests/hostile.md is run here: truncated and
 # corrupt gzip, truncated and bit-flipped native traces, an index past the
 # end, headers that claim 2^60 references or blocks, lines of megabytes, NUL

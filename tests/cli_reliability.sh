@@ -1,6 +1,8 @@
 #!/bin/bash
 # tests/cli_reliability.sh - bounded memory and signals, through the real binary.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 #   --mem-limit    loaded mode (several configurations, OPT, curve) refuses a
 #                  trace whose page ids would not fit, naming the streaming
 #                  alternative; the same trace streams within the same limit

@@ -1,6 +1,8 @@
 #!/bin/bash
 # tests/cli_repro.sh - reproducibility, through the real binary.
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 #   - the same command with the same seed gives byte-identical output, run
 #     after run: replay (every policy, table, CSV and JSON), curve, tlb-curve,
 #     replay with a random TLB, stat, gen (native, text, gzip'd) and convert;

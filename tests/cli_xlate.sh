@@ -3,6 +3,8 @@
 # page-table, walk-cache, huge-page, ASID and cost options and columns, and
 # vmsim tlb-curve.  Golden files are tests/golden/xlate-*.  Prints
 # "N passed, N failed".
+#
+# SPDX-License-Identifier: BSD-2-Clause
 . "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- inputs

@@ -1,6 +1,8 @@
 # tests/lib.sh - what every end-to-end script (tests/cli*.sh) shares: a scratch
 # directory, pass/fail counting, and checks on exit status, stderr, CSV cells
 # and golden files.  Source it, write cases, end with `finish`.
+#
+# SPDX-License-Identifier: BSD-2-Clause
 set -u
 VMSIM=${VMSIM:?set VMSIM to the vmsim binary (make test does)}
 GOLDEN=$(cd "$(dirname "$0")" && pwd)/golden

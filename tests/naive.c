@@ -1,6 +1,8 @@
 /*
  * naive.c - the reference simulator behind the differential tests.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Memory is an array of N frames, each remembering its page and everything
  * any policy might ask about it (when it was loaded, when last used, its
  * LFU count, its use bit).  Every reference scans the array for its page;

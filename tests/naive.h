@@ -1,6 +1,8 @@
 /*
  * naive.h - an obviously-correct reference simulator for differential tests.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Each policy is written again from its textbook definition, with linear
  * scans over a small array of resident pages and no clever data structure,
  * so that a disagreement with the engine and policies/ points at a bug in one

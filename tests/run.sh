@@ -2,6 +2,8 @@
 # tests/run.sh - run every cmocka test binary given, then every end-to-end
 # script tests/cli*.sh, and print one closing line "N passed, N failed" over all of them.
 # The Makefile passes VMSIM (the binary), TRACES and TESTDATA.
+#
+# SPDX-License-Identifier: BSD-2-Clause
 set -u
 passed=0
 failed=0

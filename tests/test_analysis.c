@@ -1,6 +1,8 @@
 /*
  * test_analysis.c - the pieces of analysis/ that read and judge results:
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   csv      the reader (quotes, CRLF, BOM, blank lines, multi-line cells)
  *            and every error with its line; write/parse round trip; merge
  *            (union of columns, exact repeats dropped, conflicts named)

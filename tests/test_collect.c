@@ -1,6 +1,8 @@
 /*
  * test_collect.c - the collector, the counters and the synthetic workloads.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   collector  differential: the trace vmsim collect streams equals, reference
  *              for reference, the text Lackey itself writes for the same
  *              program; a program that exits non-zero, crashes (SIGSEGV) or

@@ -1,6 +1,8 @@
 /*
  * test_curve.c - whole curves (analysis/curve.c) against per-size replays.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   parsing      memory-size lists (N, MIN:MAX, :STEP, :xFACTOR, auto) and
  *                policy lists, with their errors
  *   golden       Belady's string worked by hand: the LRU stack distances

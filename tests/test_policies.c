@@ -1,6 +1,8 @@
 /*
  * test_policies.c - the replacement policies, alone and through the engine.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   registry    policy_find, policy_names, the ops tables and their flags
  *   golden      hand-computed textbook cases, the working in the comments:
  *               Belady's anomaly string for FIFO, OPT, LRU and clock; LFU

@@ -1,6 +1,8 @@
 /*
  * test_trace.c - trace streams, readers and writers.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   round trips   random refs (every kind, sizes, asids, addresses 0 and
  *                 UINT64_MAX, jumps both ways) through native (one block,
  *                 many blocks, 0 refs), lackey and text, plain and gzip'd,

@@ -2,6 +2,8 @@
  * test_xlate.c - the translation model: TLBs, page tables, walk caches, huge
  * pages, address spaces and the cost model.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   options     tlb_parse, pt_parse_bits, pt_geometry, xlate_parse_huge,
  *               xlate_parse_latency, xlate_config_check: good values, derived
  *               geometries, and every bad value with its message

@@ -9,6 +9,8 @@
 # Everything lands in results/demo/.  DEMO_N=48 makes a smaller run (.ci/run).
 # Every command run here must come from deps.sh's demo set, which `make demo`
 # installs: tests/cli_install.sh reads this script and checks that.
+#
+# SPDX-License-Identifier: BSD-2-Clause
 set -eu
 VMSIM=${VMSIM:-./vmsim}
 here=$(cd "$(dirname "$0")/.." && pwd)

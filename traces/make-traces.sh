@@ -1,6 +1,8 @@
 #!/bin/sh
 # traces/make-traces.sh - rebuild the shipped real traces (run by `make traces`).
 #
+# SPDX-License-Identifier: BSD-2-Clause
+#
 # Each program in traces/src/ is compiled with $CC -O2 and run under
 # `vmsim collect`, which records its memory references with Valgrind's Lackey
 # straight into traces/NAME.vmt.  The programs are deterministic (fixed

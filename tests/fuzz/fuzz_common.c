@@ -1,4 +1,8 @@
-/* fuzz_common.c - see fuzz_common.h. */
+/*
+ * fuzz_common.c - see fuzz_common.h.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

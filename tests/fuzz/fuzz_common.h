@@ -3,6 +3,8 @@
  * written to one scratch file (made once per process), opened as a trace of
  * a given format (NULL = detect, which also exercises gzip), and read to the
  * end.  The parsers must return an error, never crash, hang or leak.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #ifndef VMSIM_FUZZ_COMMON_H
 #define VMSIM_FUZZ_COMMON_H

@@ -5,6 +5,8 @@
  * write it back out.  Beyond "no crash, no leak, no hang", two properties:
  * a table written by csv_write parses back to the same table, and a table
  * checked against itself has nothing beyond tolerance.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdio.h>
 #include <stdlib.h>

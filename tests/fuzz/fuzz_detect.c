@@ -1,5 +1,8 @@
 /* fuzz_detect.c - libFuzzer target: format detection (and gzip) on arbitrary
- * bytes, then whichever reader it picks. */
+ * bytes, then whichever reader it picks.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
 #include <stddef.h>
 #include <stdint.h>
 

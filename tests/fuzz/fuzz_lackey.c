@@ -1,4 +1,8 @@
-/* fuzz_lackey.c - libFuzzer target: the lackey trace reader on arbitrary bytes. */
+/*
+ * fuzz_lackey.c - libFuzzer target: the lackey trace reader on arbitrary bytes.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -1,4 +1,8 @@
-/* fuzz_native.c - libFuzzer target: the native trace reader on arbitrary bytes. */
+/*
+ * fuzz_native.c - libFuzzer target: the native trace reader on arbitrary bytes.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -5,6 +5,8 @@
  * each pattern, as a name, escaped for index.md, the JSON and the TSV plans
  * (analysis/batch_plan.c): Markdown and JSON hold no raw control character
  * and JSON only valid UTF-8; a TSV field holds no tab, newline or CR.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,8 @@
-/* fuzz_text.c - libFuzzer target: the text trace reader on arbitrary bytes. */
+/*
+ * fuzz_text.c - libFuzzer target: the text trace reader on arbitrary bytes.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
 #include <stddef.h>
 #include <stdint.h>
 

@@ -4,6 +4,8 @@
 # not changed).  A crash, leak, hang or sanitizer report fails the target; its
 # input is kept under build-fuzz/artifacts/ to become a regression test.
 # Prints "N passed, N failed" like every other test script.
+#
+# SPDX-License-Identifier: BSD-2-Clause
 set -u
 secs=$1
 shift

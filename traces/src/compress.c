@@ -2,6 +2,8 @@
  * compress.c - a small LZ77 compressor with hash chains (the scheme of
  * deflate's longest-match search, without the Huffman stage).
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The input is N bytes of pseudo-text made from a fixed vocabulary, so it
  * repeats the way prose does.  At each position the three next bytes are
  * hashed into head[] (16 K entries), whose chain of earlier positions with

@@ -1,6 +1,8 @@
 /*
  * hashtab.c - a chained hash table and a linked list: pointer chasing.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * Inserts N keys into a table of N/4 buckets (each node a separate malloc,
  * 32 bytes), looks up 2N keys of which half are present, then walks a linked
  * list of the same nodes threaded in a shuffled order.  The lookups land on

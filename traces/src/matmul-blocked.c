@@ -1,6 +1,8 @@
 /*
  * matmul-blocked.c - blocked (tiled) matrix multiply, C = A x B, N x N doubles.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The same product as matmul.c, computed one BS x BS tile at a time: the
  * inner loops touch one tile of A, one of B and one of C, about
  * 3 x BS x BS x 8 bytes (6 KiB for BS = 16), so the working set stays a few

@@ -1,6 +1,8 @@
 /*
  * matmul.c - naive triple-loop matrix multiply, C = A x B, N x N doubles.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  * The inner loop walks B down a column, one row (N * 8 bytes) per step, so
  * with N = 128 every step of k touches a different 4 KiB page of B: a
  * workload whose page-fault curve has a sharp knee where B stops fitting.

@@ -1,6 +1,8 @@
 /*
  * sort.c - sorting N pseudo-random 32-bit keys, by merge sort or heap sort.
  *
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
  *   merge  bottom-up merge sort with one auxiliary array: log2(N) passes,
  *          each a sequential sweep through both arrays.  Every pass touches
  *          all 2 x N x 4 bytes in order: a looping pattern, and LRU's worst

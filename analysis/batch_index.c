@@ -104,7 +104,7 @@ static const char *cell_state(const struct batch_cell *c)
 
 static int write_index(const struct batch_spec *s, const struct batch_cell *cells, size_t n,
 		       const struct csv *cellcsv, const char *dir, int results,
-		       char **fig_names, char **fig_traces, size_t nfig, struct vm_diag *d)
+		       char **fig_names, const char **fig_traces, size_t nfig, struct vm_diag *d)
 {
 	struct strbuf path = { 0 };
 	struct outfile of;
@@ -280,6 +280,57 @@ static char *control_free_title(const char *label)
 	return t;
 }
 
+/* The figures drawn so far, for index.md: file name and the heading
+ * (trace) each goes under. */
+struct figlist {
+	char **names;         /* figures/NAME */
+	const char **traces;  /* heading of each */
+	size_t n;             /* how many */
+};
+
+/* One figure per metric and format of the spec, DIR/figures/STEM-METRIC.FMT,
+ * drawn with *base (facet, trace filter, title) and the spec's axes. */
+static int draw_figures(const struct batch_spec *s, const struct csv *merged,
+			const struct plot_opts *base, const char *dir, const char *stem,
+			const char *heading, int render, struct figlist *figs,
+			struct vm_diag *d)
+{
+	char *fig = xstrdup(s->figures), *tok, *save = NULL;
+	int rc = 0;
+
+	for (tok = strtok_r(fig, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		char *fmts = xstrdup(s->figure_format), *fmt, *save2 = NULL;
+
+		tok = batch_trim(tok);
+		for (fmt = strtok_r(fmts, ",", &save2); fmt && !rc;
+		     fmt = strtok_r(NULL, ",", &save2)) {
+			struct plot_opts po = *base;
+			struct strbuf fn = { 0 }, fp = { 0 };
+
+			fmt = batch_trim(fmt);
+			sb_printf(&fn, "%s-%s.%s", stem, tok, fmt);
+			sb_printf(&fp, "%s/figures/%s", dir, fn.s);
+			po.metric = tok;
+			po.log_x = s->log_x;
+			po.log_y = s->log_y;
+			po.render = render;
+			rc = plot_write(merged, &po, fp.s, d);
+			free(fp.s);
+			if (rc) {
+				free(fn.s);
+				break;
+			}
+			figs->names = xrealloc(figs->names, (figs->n + 1) * sizeof *figs->names);
+			figs->traces = xrealloc(figs->traces, (figs->n + 1) * sizeof *figs->traces);
+			figs->names[figs->n] = sb_take(&fn);
+			figs->traces[figs->n++] = heading;
+		}
+		free(fmts);
+	}
+	free(fig);
+	return rc;
+}
+
 /* how many distinct traces have a finished cell */
 static size_t ntraces_drawn(const struct batch_cell *cells, size_t n)
 {
@@ -302,8 +353,9 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 {
 	struct csv *cellcsv = xcalloc(n + 1, sizeof *cellcsv), *ins = xcalloc(n + 1, sizeof *ins);
 	struct csv merged = { 0 };
-	char **fig_names = NULL, **fig_traces = NULL, **stems = NULL, *safe_title = NULL;
-	size_t i, j, nin = 0, nfig = 0, nstems = 0;
+	struct figlist figs = { 0 };
+	char **stems = NULL, *safe_title = NULL;
+	size_t i, j, nin = 0, nstems = 0;
 	struct strbuf b = { 0 };
 	struct outfile of;
 	int rc = 0, have_merged = 0;
@@ -345,54 +397,25 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 		stems = xrealloc(stems, (nstems + 1) * sizeof *stems);
 		stems[nstems++] = xstrdup("overview");
 		if (ntraces_drawn(cells, n) > 1) {
-			char *fig = xstrdup(s->figures), *tok, *save = NULL;
+			struct plot_opts po = { 0 };
 
-			for (tok = strtok_r(fig, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				char *fmts = xstrdup(s->figure_format), *fmt, *save2 = NULL;
-
-				tok = batch_trim(tok);
-				for (fmt = strtok_r(fmts, ",", &save2); fmt;
-				     fmt = strtok_r(NULL, ",", &save2)) {
-					struct plot_opts po = { 0 };
-					struct strbuf fn = { 0 }, fp = { 0 };
-
-					fmt = batch_trim(fmt);
-					sb_printf(&fn, "overview-%s.%s", tok, fmt);
-					sb_printf(&fp, "%s/figures/%s", dir, fn.s);
-					po.metric = tok;
-					po.facet = "trace";
-					po.log_x = s->log_x;
-					po.log_y = s->log_y;
-					po.render = render;
-					rc = plot_write(&merged, &po, fp.s, d);
-					free(fp.s);
-					if (rc) {
-						free(fn.s);
-						free(fmts);
-						free(fig);
-						goto out;
-					}
-					fig_names = xrealloc(fig_names, (nfig + 1) * sizeof *fig_names);
-					fig_traces = xrealloc(fig_traces,
-							      (nfig + 1) * sizeof *fig_traces);
-					fig_names[nfig] = sb_take(&fn);
-					fig_traces[nfig++] = (char *)"All traces";
-				}
-				free(fmts);
-			}
-			free(fig);
+			po.facet = "trace";
+			if ((rc = draw_figures(s, &merged, &po, dir, "overview", "All traces",
+					       render, &figs, d)))
+				goto out;
 		}
 		for (i = 0; i < n; i++) {
-			char *fig = xstrdup(s->figures), *tok, *save = NULL, *stem;
+			struct plot_opts po = { 0 };
+			char *stem;
 			size_t k;
 
 			if (!cells[i].done)
-				goto next;
+				continue;
 			for (j = 0; j < i; j++)
 				if (cells[j].done && strcmp(cells[j].label, cells[i].label) == 0)
 					break;
 			if (j < i)
-				goto next; /* this trace is drawn already */
+				continue; /* this trace is drawn already */
 			stem = batch_trace_stem(cells[i].label);
 			for (k = 0; k < nstems; k++)
 				if (strcmp(stems[k], stem) == 0)
@@ -408,46 +431,15 @@ int batch_finish(const struct batch_spec *s, const struct batch_cell *cells, siz
 			stems[nstems++] = stem;
 			free(safe_title);
 			safe_title = control_free_title(cells[i].label);
-			for (tok = strtok_r(fig, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-				char *fmts = xstrdup(s->figure_format), *fmt, *save2 = NULL;
-
-				tok = batch_trim(tok);
-				for (fmt = strtok_r(fmts, ",", &save2); fmt;
-				     fmt = strtok_r(NULL, ",", &save2)) {
-					struct plot_opts po = { 0 };
-					struct strbuf fn = { 0 }, fp = { 0 };
-
-					fmt = batch_trim(fmt);
-					sb_printf(&fn, "%s-%s.%s", stem, tok, fmt);
-					sb_printf(&fp, "%s/figures/%s", dir, fn.s);
-					po.metric = tok;
-					po.only_trace = cells[i].label;
-					po.log_x = s->log_x;
-					po.log_y = s->log_y;
-					po.render = render;
-					po.title = safe_title;
-					rc = plot_write(&merged, &po, fp.s, d);
-					free(fp.s);
-					if (rc) {
-						free(fn.s);
-						free(fmts);
-						free(fig);
-						goto out;
-					}
-					fig_names = xrealloc(fig_names, (nfig + 1) * sizeof *fig_names);
-					fig_traces = xrealloc(fig_traces,
-							      (nfig + 1) * sizeof *fig_traces);
-					fig_names[nfig] = sb_take(&fn);
-					fig_traces[nfig++] = cells[i].label;
-				}
-				free(fmts);
-			}
-next:
-			free(fig);
+			po.only_trace = cells[i].label;
+			po.title = safe_title;
+			if ((rc = draw_figures(s, &merged, &po, dir, stem, cells[i].label, render,
+					       &figs, d)))
+				goto out;
 		}
 	}
 index:
-	rc = write_index(s, cells, n, cellcsv, dir, results, fig_names, fig_traces, nfig, d);
+	rc = write_index(s, cells, n, cellcsv, dir, results, figs.names, figs.traces, figs.n, d);
 out:
 	free(b.s);
 	for (i = 0; i < n; i++)
@@ -457,10 +449,10 @@ out:
 	free(ins);
 	if (have_merged)
 		csv_free(&merged);
-	for (i = 0; i < nfig; i++)
-		free(fig_names[i]);
-	free(fig_names);
-	free(fig_traces);
+	for (i = 0; i < figs.n; i++)
+		free(figs.names[i]);
+	free(figs.names);
+	free(figs.traces);
 	for (i = 0; i < nstems; i++)
 		free(stems[i]);
 	free(stems);

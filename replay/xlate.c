@@ -119,16 +119,32 @@ static inline uint64_t xmap_hash(uint32_t asid, uint64_t key, uint32_t bits)
 	return h >> (64 - bits);
 }
 
+/* the slots of a map of 2^bits, as charged against --mem-limit */
+static uint64_t xmap_bytes(uint32_t bits)
+{
+	return ((uint64_t)1 << bits) * sizeof(struct xmap_slot);
+}
+
 int xmap_init(struct xmap *m)
 {
 	m->bits = 10;
 	m->count = 0;
+	if (vm_mem_charge(xmap_bytes(m->bits), "the translation id map")) {
+		m->slots = NULL;
+		return VM_ERR_MEMLIMIT;
+	}
 	m->slots = calloc((size_t)1 << m->bits, sizeof *m->slots);
-	return m->slots ? 0 : VM_ERR_NOMEM;
+	if (!m->slots) {
+		vm_mem_release(xmap_bytes(m->bits));
+		return VM_ERR_NOMEM;
+	}
+	return 0;
 }
 
 void xmap_free(struct xmap *m)
 {
+	if (m->slots)
+		vm_mem_release(xmap_bytes(m->bits));
 	free(m->slots);
 	m->slots = NULL;
 }
@@ -137,10 +153,16 @@ static int xmap_grow(struct xmap *m)
 {
 	uint32_t nbits = m->bits + 1;
 	size_t n = (size_t)1 << m->bits, mask = ((size_t)1 << nbits) - 1, i, j;
-	struct xmap_slot *ns = calloc(mask + 1, sizeof *ns);
+	struct xmap_slot *ns;
 
-	if (!ns)
+	/* the old table and the new one live together while rehashing */
+	if (vm_mem_charge(xmap_bytes(nbits), "the translation id map"))
+		return VM_ERR_MEMLIMIT;
+	ns = calloc(mask + 1, sizeof *ns);
+	if (!ns) {
+		vm_mem_release(xmap_bytes(nbits));
 		return VM_ERR_NOMEM;
+	}
 	for (i = 0; i < n; i++) {
 		if (!m->slots[i].id1)
 			continue;
@@ -150,6 +172,7 @@ static int xmap_grow(struct xmap *m)
 		ns[j] = m->slots[i];
 	}
 	free(m->slots);
+	vm_mem_release(xmap_bytes(m->bits));
 	m->slots = ns;
 	m->bits = nbits;
 	return 0;
@@ -564,6 +587,8 @@ static int xspace_page(struct xspace *sp, const struct ref *r, uint64_t vpn, uin
 				       1ull << sp->page_shift);
 		rc = xspace_new_page(sp, r->asid, vpn, *id);
 	}
+	if (rc == VM_ERR_MEMLIMIT)
+		return vm_mem_report(d, NULL);
 	if (rc)
 		return vm_fail(d, rc, rc == VM_ERR_LIMIT ?
 			       "more than 2^30 distinct pages or translations" : "out of memory");

@@ -113,6 +113,12 @@ check "stream mode" "$(csv_get s.csv 1 mode)" stream
 check "streamed = loaded" "$(cut -d, -f1-14 s.csv | tail -1)" "$(cut -d, -f1-14 l.csv | tail -1)"
 expect_ok "curve with room" "$VMSIM" curve big.vmt -p clock -n 64 --mem-limit 64M -f csv -o c.csv
 check "curve = stream" "$(cut -d, -f1-14 c.csv | tail -1)" "$(cut -d, -f1-14 s.csv | tail -1)"
+# the translation model's id map counts too (300,000 pages of 4 KiB)
+awk 'BEGIN { for (i = 0; i < 300000; i++) printf "%d\n", i * 4096 }' >pages.txt
+expect_fail "tlb id map refused" 1 'the translation id map needs .*more than --mem-limit 4M allows' \
+	"$VMSIM" replay pages.txt -p lru -n 64 --tlb 64:4 --mem-limit 4M -f csv -o x.csv
+check "tlb id map refused: no output" "$(ls x.csv* 2>/dev/null)" ""
+expect_ok "tlb with room" "$VMSIM" replay pages.txt -p lru -n 64 --tlb 64:4 --mem-limit 400M -f csv
 expect_fail "mem-limit junk" 2 "--mem-limit 'lots' is not a size" \
 	"$VMSIM" replay big.vmt -p lru -n 4 --mem-limit lots
 expect_fail "mem-limit zero" 2 "--mem-limit '0' is not a size" \

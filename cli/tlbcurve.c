@@ -23,7 +23,7 @@ static const struct opt tlbcurve_opts[] = {
 	{ "sets", 0, "S", NULL,
 	  "instead of --entries: a fixed number of sets; entries = S x each of --ways", NULL },
 	{ "policy", 'p', "P", "lru",
-	  "replacement within a set (lru takes one pass for every size):", cli_policy_choices },
+	  "replacement within a set (lru: one pass for every size; opt is refused):", cli_policy_choices },
 	OPT_PAGE_SIZE,
 	{ "huge", 0, "SIZE", "off", "map every region with pages of SIZE (2M, 1G) or off", NULL },
 	{ "seed", 0, "S", "1", "seed for randomized policies", NULL },

@@ -257,6 +257,22 @@ static int frames_item(struct u32vec *a, const char *s, size_t len, uint32_t npa
 	return 0;
 }
 
+/* The comma list item at *p: *p and *len are set to it without blanks
+ * around it; the comma after it is returned (NULL for the last item). */
+static const char *list_item(const char **p, size_t *len)
+{
+	const char *e = strchr(*p, ',');
+
+	*len = e ? (size_t)(e - *p) : strlen(*p);
+	while (*len && (**p == ' ' || **p == '\t')) {
+		(*p)++;
+		(*len)--;
+	}
+	while (*len && ((*p)[*len - 1] == ' ' || (*p)[*len - 1] == '\t'))
+		(*len)--;
+	return e;
+}
+
 int curve_frames_parse(const char *spec, uint32_t npages, uint32_t **sizes,
 		       size_t *n, struct vm_diag *d)
 {
@@ -268,14 +284,7 @@ int curve_frames_parse(const char *spec, uint32_t npages, uint32_t **sizes,
 	*sizes = NULL;
 	*n = 0;
 	for (;;) {
-		e = strchr(p, ',');
-		len = e ? (size_t)(e - p) : strlen(p);
-		while (len && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
+		e = list_item(&p, &len);
 		rc = frames_item(&a, p, len, npages);
 		if (!rc && a.n > CURVE_MAX_SIZES)
 			rc = VM_ERR_LIMIT;
@@ -352,14 +361,7 @@ int curve_memory_spec(const char *mem, uint32_t page_shift, uint64_t footprint_p
 		size_t len;
 		uint64_t lo, hi, step;
 
-		e = strchr(p, ',');
-		len = e ? (size_t)(e - p) : strlen(p);
-		while (len && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
+		e = list_item(&p, &len);
 		end = p + len;
 		c1 = memchr(p, ':', len);
 		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(end - c1 - 1)) : NULL;
@@ -412,14 +414,7 @@ int curve_policies_parse(const char *list, const struct policy_ops **pols,
 		return 0;
 	}
 	for (;;) {
-		e = strchr(p, ',');
-		len = e ? (size_t)(e - p) : strlen(p);
-		while (len && (*p == ' ' || *p == '\t')) {
-			p++;
-			len--;
-		}
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
+		e = list_item(&p, &len);
 		if (len == 0 || len >= sizeof name)
 			return vm_fail(d, VM_ERR_USAGE, "policies '%s': an empty or overlong name; "
 				       "known: %s", list, policy_names(names, sizeof names, " "));

@@ -218,7 +218,7 @@ static int page_size_ok(const char *t)
 {
 	uint64_t u;
 
-	return !parse_size(t, &u) && u && ilog2_exact(u) >= 0 && u <= (1u << 30);
+	return !parse_size(t, &u) && u && ilog2_exact(u) >= 0 && u <= (1u << VM_MAX_PAGE_SHIFT);
 }
 
 /* A Slurm-style value: no blanks, no quotes, printable. */

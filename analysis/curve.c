@@ -888,6 +888,7 @@ typedef int (*curve_onepass_fn)(const struct loaded_trace *, const uint32_t *, s
 				struct engine_stats *, atomic_int *, struct vm_diag *);
 
 /* Policies with a one-pass algorithm; the others run once per size. */
+extern const struct policy_ops lru_ops, opt_ops; /* policies/lru.c, opt.c */
 static const struct curve_method {
 	const struct policy_ops *ops; /* the policy */
 	curve_onepass_fn run;         /* its all-sizes algorithm */
@@ -1172,7 +1173,7 @@ int curve_job_run(const struct curve_job *j, struct table *t, struct vm_diag *d)
 	memf = NULL;
 	free(sizes);
 	sizes = NULL;
-	if (j->page_shift > 30)
+	if (j->page_shift > VM_MAX_PAGE_SHIFT)
 		return vm_fail(d, VM_ERR_USAGE, "page size must be at most 1 GiB");
 	result_trace_id(j->trace, id); /* before reading: the id of what is read */
 	rc = curve_load(j, &lt, d);

@@ -75,7 +75,13 @@
 #include "plot_int.h"
 #include "policy.h"
 
-/* The fixed look of each policy, in registry order. */
+/*
+ * The fixed look of each policy, in registry order.  This stays a table keyed
+ * by name, not a field of struct policy_ops: a plot reads names from a CSV,
+ * which may come from another build or name a policy this one lacks, and a
+ * colour is presentation, which policies/ should not know.  A policy without
+ * a row here is drawn from plot_other, so adding one needs no edit here.
+ */
 static const struct plot_style {
 	const char *policy;  /* policy name as in the CSV */
 	const char *label;   /* legend text */

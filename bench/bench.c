@@ -50,6 +50,8 @@
 #include "collect.h"
 #include "native.h"
 #include "policy.h"
+
+extern const struct policy_ops lru_ops, opt_ops; /* policies/lru.c, opt.c */
 #include "replay.h"
 
 #define BATCH 4096           /* refs per trace_read() */

@@ -250,7 +250,7 @@ int cli_page_shift(const struct args *a, uint32_t *shift)
 	l = ilog2_exact(v);
 	if (l < 0)
 		return cli_usage("--page-size %s is not a power of two", s);
-	if (l > 30)
+	if (l > VM_MAX_PAGE_SHIFT)
 		return cli_usage("--page-size %s is larger than the 1G maximum", s);
 	*shift = (uint32_t)l;
 	return 0;

@@ -82,7 +82,7 @@ static int convert_run(struct args *a)
 	if (!rc && !cli_flag(a, "quiet"))
 		fprintf(stderr, "%s: %llu references, %s -> %s%s\n", cli_cmd_name,
 			(unsigned long long)r->nread, r->fmt->name, out_fmt->name,
-			gz && out_fmt->wopen && strcmp(out_fmt->name, "native") ? " (gzip)" : "");
+			gz && out_fmt->wopen && !(out_fmt->flags & TRACE_FMT_COMPRESSED) ? " (gzip)" : "");
 out:
 	cli_progress_done();
 	if (w)

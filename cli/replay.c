@@ -49,7 +49,7 @@ static const struct opt replay_opts[] = {
 	  "policy (same, as Dinero IV) of as many entries takes too", NULL },
 	{ "interleave", 0, "QUANTUM", NULL,
 	  "replay several TRACEs round robin, QUANTUM references each, one address space each", NULL },
-	{ "latency", 0, "K=NS,...", "tlb=1,stlb=7,mem=100,walk=100,fault=100000,writeback=100000",
+	{ "latency", 0, "K=NS,...", XLATE_DEFAULT_LATENCY,
 	  "cost model in ns: L1 and L2 TLB lookup, memory and walk reference, fault, write-back", NULL },
 	OPT_HELP,
 	OPT_END,

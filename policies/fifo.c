@@ -148,6 +148,7 @@ const struct policy_ops fifo_ops = {
 	.name = "fifo",                          /* --policy fifo */
 	.summary = "first in, first out: evict the oldest page", /* --help */
 	.flags = 0,                              /* not a stack algorithm */
+	.order = POLICY_ORDER_FILL,              /* a TLB keeps it as an ordered set */
 	.create = fifo_create,                   /* list of N frames */
 	.grow = fifo_grow,                       /* move the sentinel, O(new frames) */
 	.frame_bytes = 8,                        /* next[] and prev[] */

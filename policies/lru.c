@@ -154,6 +154,7 @@ const struct policy_ops lru_ops = {
 	.name = "lru",                           /* --policy lru */
 	.summary = "least recently used (exact)", /* --help */
 	.flags = POLICY_STACK,                   /* inclusion property holds */
+	.order = POLICY_ORDER_USE,               /* a TLB keeps it as an ordered set */
 	.create = lru_create,                    /* recency list of N frames */
 	.grow = lru_grow,                        /* move the sentinel, O(new frames) */
 	.frame_bytes = 8,                        /* next[] and prev[] */

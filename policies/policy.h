@@ -44,6 +44,18 @@ enum policy_flags {
 	POLICY_AGING = 1u << 3,        /* uses policy_params.lfu_aging */
 };
 
+/*
+ * Whether the victim is the oldest frame of one list, and what orders it.  A
+ * TLB keeps such a policy as an ordered set without calling its ops, and
+ * takes USE (LRU) as its default, its 3C reference and its curve's one pass
+ * (replay/tlb.c); the others it runs through their ops.
+ */
+enum policy_order {
+	POLICY_ORDER_NONE = 0, /* no such list (clock, LFU, random, OPT) */
+	POLICY_ORDER_FILL,     /* ordered by fill; a hit changes nothing (FIFO) */
+	POLICY_ORDER_USE,      /* ordered by last use (LRU) */
+};
+
 /* create() returns 0 or this (equal to VM_ERR_NOMEM in replay.h) */
 #define POLICY_ERR_NOMEM (-3)
 
@@ -57,6 +69,7 @@ struct policy_ops {
 	const char *name;    /* what --policy takes */
 	const char *summary; /* one line for --help */
 	unsigned flags;      /* enum policy_flags */
+	enum policy_order order; /* 0 unless one list orders the victims */
 	/* allocate state for p->frames frames into *out; 0 or POLICY_ERR_NOMEM */
 	int (*create)(void **out, const struct policy_params *p);
 	/* room for frames (> the current count) frames, the state otherwise
@@ -77,7 +90,10 @@ const char *policy_names(char *buf, unsigned n, const char *sep);
 /* The LFU aging period used when policy_params.lfu_aging is 0. */
 uint64_t lfu_default_aging(uint32_t frames);
 
-extern const struct policy_ops opt_ops, fifo_ops, random_ops, lru_ops,
-	lfu_ops, clock_ops;
+/*
+ * There is no list of the ops tables here: registry.c declares the ones it
+ * lists, and a file that needs one policy by name (the TLB's LRU default, the
+ * curve's one-pass LRU and OPT, a test) declares that one itself.
+ */
 
 #endif

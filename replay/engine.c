@@ -140,7 +140,7 @@ static int sim_alloc(struct sim **out, const struct engine_config *cfg,
 		return vm_fail(d, VM_ERR_USAGE,
 			       "frames must be between 1 and %u, not %u",
 			       SIM_MAX_FRAMES, cfg->frames);
-	if (cfg->page_shift > 30)
+	if (cfg->page_shift > VM_MAX_PAGE_SHIFT)
 		return vm_fail(d, VM_ERR_USAGE,
 			       "page size must be at most 1 GiB (shift %u given)",
 			       cfg->page_shift);
@@ -365,7 +365,7 @@ int loaded_init(struct loaded_trace *lt, uint32_t page_shift, struct vm_diag *d)
 	struct pagemap *m;
 
 	memset(lt, 0, sizeof *lt);
-	if (page_shift > 30)
+	if (page_shift > VM_MAX_PAGE_SHIFT)
 		return vm_fail(d, VM_ERR_USAGE, "page size must be at most 1 GiB");
 	lt->page_shift = page_shift;
 	lt->mem_limit = vm_mem_available();

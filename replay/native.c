@@ -807,6 +807,7 @@ const struct trace_format native_format = {
 	.name = "native",
 	.summary = "vmsim's compressed binary trace (.vmt): blocks of delta-coded refs",
 	.ext = ".vmt",
+	.flags = TRACE_FMT_COMPRESSED | TRACE_FMT_SEEKS, /* its own deflate; header at the end */
 	.probe = native_probe,
 	.open = native_open,
 	.read = native_read,

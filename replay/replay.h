@@ -24,6 +24,9 @@
 
 #define VMSIM_VERSION "0.1.0"
 
+/* The largest page: 2^30 bytes (1 GiB).  Every page-size check uses this. */
+#define VM_MAX_PAGE_SHIFT 30
+
 /* ---------------------------------------------------------------- status */
 
 enum vm_status {
@@ -197,10 +200,17 @@ struct trace_writer;
  * A format gets the opened stream and keeps whatever state it needs in
  * r->state.
  */
+/* Traits the trace code tests as bits, never by comparing formats. */
+enum trace_format_flags {
+	TRACE_FMT_COMPRESSED = 1u << 0, /* compresses itself: never gzipped again */
+	TRACE_FMT_SEEKS = 1u << 1,      /* writer completes the header at the end: a file, not stdout */
+};
+
 struct trace_format {
 	const char *name;     /* "lackey", "text", "native": what --input-format takes */
 	const char *summary;  /* one line for --help */
 	const char *ext;      /* preferred file extension, used for output naming */
+	unsigned flags;       /* enum trace_format_flags */
 	/* 1 if the first bytes (decompressed) look like this format, else 0 */
 	int (*probe)(const unsigned char *head, size_t n);
 	int (*open)(struct trace_reader *r);      /* 0 or < 0; read the header */
@@ -506,6 +516,21 @@ struct xlate_latency {
 	double fault;     /* servicing a page fault */
 	double writeback; /* writing a dirty victim back */
 };
+/* The default latencies, each number written once: xlate_default_latency is
+ * built from these and --latency shows XLATE_DEFAULT_LATENCY as its default. */
+#define XLATE_LAT_TLB 1            /* L1 TLB lookup: ~2-4 cycles */
+#define XLATE_LAT_STLB 7           /* L2 TLB lookup: ~20 cycles */
+#define XLATE_LAT_MEM 100          /* a DRAM reference */
+#define XLATE_LAT_WALK 100         /* a page-table reference, uncached: as mem */
+#define XLATE_LAT_FAULT 100000     /* 100 us: a page read from an SSD */
+#define XLATE_LAT_WRITEBACK 100000 /* 100 us: a page written to an SSD */
+#define XLATE_STR_(x) #x
+#define XLATE_STR(x) XLATE_STR_(x)
+#define XLATE_DEFAULT_LATENCY                                                  \
+	"tlb=" XLATE_STR(XLATE_LAT_TLB) ",stlb=" XLATE_STR(XLATE_LAT_STLB)     \
+	",mem=" XLATE_STR(XLATE_LAT_MEM) ",walk=" XLATE_STR(XLATE_LAT_WALK)    \
+	",fault=" XLATE_STR(XLATE_LAT_FAULT)                                   \
+	",writeback=" XLATE_STR(XLATE_LAT_WRITEBACK)
 extern const struct xlate_latency xlate_default_latency;
 /* "walk=30,fault=8e6" over the defaults in l; keys tlb stlb mem walk fault
  * writeback; values >= 0. */

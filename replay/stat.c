@@ -25,7 +25,7 @@ int trace_stat(const char *path, const struct trace_format *fmt, uint32_t page_s
 
 	memset(st, 0, sizeof *st);
 	st->min_addr = UINT64_MAX;
-	if (page_shift > 30)
+	if (page_shift > VM_MAX_PAGE_SHIFT)
 		return vm_fail(d, VM_ERR_USAGE, "page size must be at most 1 GiB");
 	rc = trace_open(&r, path, fmt, d);
 	if (rc)

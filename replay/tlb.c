@@ -140,6 +140,8 @@
 #include "xlate_int.h"
 #include "policy.h"
 
+extern const struct policy_ops lru_ops; /* the default (policies/lru.c) */
+
 enum tlb_kind {
 	TLB_K_ORDERED, /* LRU or FIFO, W <= 16: an array, MRU (newest) first */
 	TLB_K_LIST,    /* LRU or FIFO, W > 16: a list through the tids */
@@ -279,7 +281,7 @@ syntax:
 
 static int tlb_per_way_policy(const struct policy_ops *p)
 {
-	return p && p != &lru_ops && p != &fifo_ops;
+	return p && p->order == POLICY_ORDER_NONE;
 }
 
 int tlb_check(const char *opt, const struct tlb_config *c, struct vm_diag *d)
@@ -417,8 +419,8 @@ int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int fla
 	t->gen = 1;
 	t->gen_max = UINT32_MAX;
 	t->last = t->fa_mru = t->fa_lru = XL_NONE;
-	t->lru = t->ops == &lru_ops;
-	if ((flags & TLB_F_GENERIC) || (t->ops != &lru_ops && t->ops != &fifo_ops))
+	t->lru = t->ops->order == POLICY_ORDER_USE;
+	if ((flags & TLB_F_GENERIC) || t->ops->order == POLICY_ORDER_NONE)
 		t->kind = TLB_K_OPS;
 	else if (t->ways <= TLB_SCAN_MAX)
 		t->kind = TLB_K_ORDERED;
@@ -437,7 +439,7 @@ int tlb_new(struct tlb **out, const struct tlb_config *c, uint64_t seed, int fla
 	} else if (tlb_grow_sets(t, t->sets)) {
 		goto nomem;
 	}
-	if (!t->noshadow && c->ref3c == TLB_REF_SAME && t->ops != &lru_ops) {
+	if (!t->noshadow && c->ref3c == TLB_REF_SAME && !t->lru) {
 		/* a fully associative TLB of the same policy (for LRU the shadow is one) */
 		rc = *c;
 		rc.ways = rc.entries;
@@ -1080,7 +1082,7 @@ void tlb_curve_free(struct tlb_curve *c)
 
 static int tc_is_lru(const struct tlb_curve_point *p)
 {
-	return !p->tlb.policy || p->tlb.policy == &lru_ops;
+	return !p->tlb.policy || p->tlb.policy->order == POLICY_ORDER_USE;
 }
 
 int tlb_curve_new(struct tlb_curve **out, struct tlb_curve_point *pts, size_t n,

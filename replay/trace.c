@@ -265,9 +265,9 @@ int trace_writer_open(struct trace_writer **out, const char *path,
 	if (!fmt->wopen)
 		return vm_fail(d, VM_ERR_USAGE, "%s: the %s format cannot be written",
 			       path, fmt->name);
-	if (fmt == &native_format)
+	if (fmt->flags & TRACE_FMT_COMPRESSED)
 		gzip = 0; /* native is compressed already */
-	if (strcmp(path, "-") == 0 && fmt == &native_format)
+	if (strcmp(path, "-") == 0 && (fmt->flags & TRACE_FMT_SEEKS))
 		return vm_fail(d, VM_ERR_USAGE,
 			       "native traces cannot be written to standard output "
 			       "(the header is completed at the end); name a file");

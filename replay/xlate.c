@@ -88,7 +88,7 @@
  * time / refs; effective access time = all of it / refs (the textbook EAT,
  * e.g. Silberschatz, Galvin and Gagne, "Operating System Concepts", ch. 9,
  * extended with walks and faults).  Latencies are nanoseconds; defaults in
- * xlate_default_latency and the README.
+ * replay.h (XLATE_LAT_*) and the README.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -101,12 +101,12 @@
 #define XCHUNK 4096 /* references per chunk; a multiple of 64 */
 
 const struct xlate_latency xlate_default_latency = {
-	.tlb = 1,            /* L1 TLB lookup: ~2-4 cycles */
-	.stlb = 7,           /* L2 TLB lookup: ~20 cycles */
-	.mem = 100,          /* a DRAM reference */
-	.walk = 100,         /* a page-table reference, uncached: as mem */
-	.fault = 100000,     /* 100 us: a page read from an SSD */
-	.writeback = 100000, /* 100 us: a page written to an SSD */
+	.tlb = XLATE_LAT_TLB, /* the values and their reasons: replay.h */
+	.stlb = XLATE_LAT_STLB,
+	.mem = XLATE_LAT_MEM,
+	.walk = XLATE_LAT_WALK,
+	.fault = XLATE_LAT_FAULT,
+	.writeback = XLATE_LAT_WRITEBACK,
 };
 
 /* -------------------------------------------------------------- id maps */
@@ -315,7 +315,7 @@ int xlate_config_check(struct xlate_config *c, struct vm_diag *d)
 	size_t used = 0;
 	int rc;
 
-	if (c->page_shift > 30)
+	if (c->page_shift > VM_MAX_PAGE_SHIFT)
 		return vm_fail(d, VM_ERR_USAGE, "page size must be at most 1 GiB");
 	if (c->tlb.entries && (c->itlb.entries || c->dtlb.entries))
 		return vm_fail(d, VM_ERR_USAGE,

@@ -27,6 +27,9 @@
 
 #include "analysis.h"
 #include "policy.h"
+
+/* The policies named below (policies/NAME.c; policy.h lists none). */
+extern const struct policy_ops lru_ops, opt_ops, fifo_ops;
 #include "replay.h"
 
 /* ------------------------------------------------------------ helpers */

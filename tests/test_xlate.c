@@ -44,6 +44,10 @@
 
 #include "naive.h"
 #include "policy.h"
+
+/* The policies named below (policies/NAME.c; policy.h lists none). */
+extern const struct policy_ops opt_ops, fifo_ops, random_ops, lru_ops, lfu_ops,
+	clock_ops;
 #include "replay.h"
 #include "xlate_int.h"
 

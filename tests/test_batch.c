@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "batch_int.h"
+#include "testutil.h"
 
 static void expect_md(const char *in, const char *want)
 {
@@ -100,24 +101,6 @@ static void test_utf8(void **state)
 	assert_int_equal(batch_utf8_len((const unsigned char *)"\xed\xa0\x80"), 0); /* surrogate */
 	assert_int_equal(batch_utf8_len((const unsigned char *)"\xf4\x90\x80\x80"), 0); /* > 10FFFF */
 	assert_int_equal(batch_utf8_len((const unsigned char *)"\xff"), 0);
-}
-
-static void spec_ok(struct batch_spec *s, const char *text)
-{
-	struct vm_diag d = { 0 };
-
-	if (batch_spec_parse(s, "dir/spec.ini", text, strlen(text), &d))
-		fail_msg("batch_spec_parse: %s", d.msg);
-}
-
-static void spec_bad(const char *text, const char *msg)
-{
-	struct vm_diag d = { 0 };
-	struct batch_spec s;
-
-	assert_true(batch_spec_parse(&s, "spec.ini", text, strlen(text), &d) < 0);
-	if (!strstr(d.msg, msg))
-		fail_msg("'%s' does not contain '%s'", d.msg, msg);
 }
 
 static void test_spec_keys(void **state)

@@ -34,6 +34,7 @@
 
 #include "analysis.h"
 #include "replay.h"
+#include "testutil.h"
 
 static char tmpdir[64];
 static char out[160], gpp[160], datp[160];
@@ -65,23 +66,6 @@ static void parse_ok(struct csv *c, const char *text)
 
 	if (csv_parse(c, "t.csv", text, strlen(text), &d))
 		fail_msg("csv_parse: %s", d.msg);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
 }
 
 static void has(const char *text, const char *want)

@@ -382,6 +382,10 @@ while [ $# -gt 0 ]; do
 done
 shift
 [ "${1:-}" = -- ] && shift
+# as sshd does: the login shell in SHELL (Parallel's worker runs the job with
+# $SHELL, and CI may run with none set)
+SHELL=$(getent passwd "$(id -u)" | cut -d: -f7)
+export SHELL="${SHELL:-/bin/sh}"
 cd "$FAKE_REMOTE" && exec sh -c "$*"
 F
 	chmod +x fakessh
